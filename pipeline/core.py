@@ -1,0 +1,137 @@
+"""One article in, one validated `ArticleRecord` out: the stages in order.
+
+normalise -> segment (once) -> tables -> reference date -> entities -> money, percentages, dates,
+shares, stock codes -> record, with every span mapped back to the original text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pipeline import records as R
+from pipeline.date import extract_date, find_published
+from pipeline.errors import ArticleError, ReadError, ZhnewsError
+from pipeline.mention import Context, Mention
+from pipeline.money import extract_money
+from pipeline.ner import build_nlp, extract_entity
+from pipeline.normalise import NormText, decode_bytes, doc_id, normalise
+from pipeline.percent import extract_percent
+from pipeline.resources import load_rules
+from pipeline.segment import load_segmenter
+from pipeline.share import extract_share
+from pipeline.stock_code import extract_stock_code
+from pipeline.tables import table_mask
+
+
+class Pipeline:
+    """The loaded rules, segmenter and spaCy pipeline: build once per process, call per article."""
+
+    def __init__(self, rules_dir: str | None = None):
+        self.rules = load_rules(rules_dir)
+        self.segmenter = load_segmenter(self.rules)
+        self.nlp = build_nlp(rules_dir)
+
+    def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
+                 encoding: str = "utf-8", raw: bytes | None = None) -> R.ArticleRecord:
+        rules = self.rules
+        norm = normalise(text, encoding=encoding)
+        tokens = self.segmenter.tokens(norm.text)
+        ctx = Context(norm=norm, tokens=tokens, table_mask=table_mask(norm.text))
+        ref, ref_from = _parse_published(published), "argument"
+        if ref is None:
+            ref, ref_from = find_published(norm, rules=rules)
+        ctx.published = ref
+
+        entities = extract_entity(self.nlp, tokens)
+        money = extract_money(ctx, rules=rules)
+        percents = extract_percent(ctx, rules=rules)
+        dates = extract_date(ctx, rules=rules)
+        shares = extract_share(ctx, rules=rules)
+        codes = extract_stock_code(ctx, rules=rules, entities=entities)
+
+        def items(model, mentions: list[Mention], family: str | None = None, drop=()):
+            out = []
+            for m in mentions:
+                if family and m.family != family:
+                    continue
+                s, e = norm.span(m.start, m.end)
+                fields = {k: v for k, v in m.fields.items() if k not in drop}
+                out.append(model(text=text[s:e], start=s, end=e, rule=m.rule, **fields))
+            return out
+
+        warnings = [R.Warning(code=n.code, message=n.message, start=n.start, end=n.end,
+                              text=text[n.start:n.end] if n.start is not None else None) for n in norm.notes]
+        for code, message, s, e in ctx.warnings:
+            os_, oe = norm.span(s, e)
+            warnings.append(R.Warning(code=code, message=message, start=os_, end=oe, text=text[os_:oe]))
+
+        title = norm.metadata.get("title")
+        return R.ArticleRecord(
+            doc_id=doc_id(raw if raw is not None else text.encode("utf-8")),
+            source=source,
+            title=title if isinstance(title, str) else None,
+            published=ref.isoformat() if ref else None,
+            published_from=ref_from if ref else None,
+            script=norm.script,
+            encoding=encoding,
+            metadata=norm.metadata,
+            entities=items(R.Entity, entities, drop=("kind",)),
+            money=items(R.Money, money, "money"),
+            exchange_rates=items(R.ExchangeRate, money, "exchange_rate"),
+            percentages=items(R.Percentage, percents),
+            dates=items(R.DateItem, dates),
+            shares=items(R.Share, shares),
+            stock_codes=items(R.StockCode, codes),
+            warnings=warnings,
+        )
+
+
+def _parse_published(published: str | date | None) -> date | None:
+    if published is None or isinstance(published, date):
+        return published
+    try:
+        return date.fromisoformat(published)
+    except ValueError as exc:
+        raise ZhnewsError(f"published must be YYYY-MM-DD, got {published!r}") from exc
+
+
+_DEFAULT: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Pipeline()
+    return _DEFAULT
+
+
+def extract(text: str, *, published: str | date | None = None, source: str | None = None) -> R.ArticleRecord:
+    """Extract one article given as text. `published` (YYYY-MM-DD) overrides the article's own date."""
+    return default_pipeline()(text, published=published, source=source)
+
+
+def extract_bytes(raw: bytes, *, published: str | date | None = None, source: str | None = None) -> R.ArticleRecord:
+    """Extract one article given as bytes; the encoding is detected and named in the record."""
+    text, encoding = decode_bytes(raw, source=source)
+    return default_pipeline()(text, published=published, source=source, encoding=encoding, raw=raw)
+
+
+def extract_file(path: str | Path, *, published: str | date | None = None) -> R.ArticleRecord:
+    """Extract one article file. Raises `ArticleError` (with the file name) when it cannot be read."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}", source=str(p)) from exc
+    return extract_bytes(raw, published=published, source=str(p))
+
+
+def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = None) -> R.ErrorRecord:
+    """The record for an article that failed: which stage, which error, why."""
+    stage = exc.stage if isinstance(exc, ArticleError) else "extract"
+    return R.ErrorRecord(doc_id=doc_id(raw) if raw is not None else None, source=source, stage=stage,
+                         error=type(exc).__name__, message=str(exc))
+
+
+__all__ = ["Pipeline", "extract", "extract_bytes", "extract_file", "error_record", "NormText"]

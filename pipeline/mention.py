@@ -1,0 +1,77 @@
+"""What the rule stages pass around: spans in the normalised text, with resolved fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pipeline.normalise import NormText
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One item found in the normalised text: `[start, end)` there, the rule id, resolved fields."""
+
+    family: str
+    rule: str
+    start: int
+    end: int
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """One article as the rule stages see it."""
+
+    norm: NormText
+    tokens: list[tuple[str, int, int]]
+    table_mask: bytearray  # 1 where a character sits in a table region
+    published: date | None = None
+    warnings: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, message, norm span
+
+    @property
+    def text(self) -> str:
+        return self.norm.text
+
+    def in_table(self, start: int, end: int) -> bool:
+        return any(self.table_mask[start:end])
+
+    def warn(self, code: str, message: str, start: int, end: int) -> None:
+        self.warnings.append((code, message, start, end))
+
+
+def select_longest(mentions: list[Mention]) -> list[Mention]:
+    """Non-overlapping mentions, longest first; among equals, the earlier rule (list order) wins."""
+    order = {id(m): i for i, m in enumerate(mentions)}
+    chosen: list[Mention] = []
+    taken = bytearray()
+    for m in sorted(mentions, key=lambda m: (-(m.end - m.start), order[id(m)])):
+        if len(taken) < m.end:
+            taken.extend(b"\x00" * (m.end - len(taken)))
+        if any(taken[m.start:m.end]):
+            continue
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+        chosen.append(m)
+    return sorted(chosen, key=lambda m: m.start)
+
+
+CLAUSE_BREAKS = frozenset("。！？；!?;\n")
+
+
+def clause_start(text: str, pos: int, limit: int) -> int:
+    """Start of the clause containing `pos`, looking back at most `limit` characters."""
+    lo = max(0, pos - limit)
+    for i in range(pos - 1, lo - 1, -1):
+        if text[i] in CLAUSE_BREAKS:
+            return i + 1
+    return lo
+
+
+def sentence_bounds(text: str, pos: int, limit: int = 300) -> tuple[int, int]:
+    lo = clause_start(text, pos, limit)
+    hi = pos
+    n = len(text)
+    while hi < n and hi - pos < limit and text[hi] not in CLAUSE_BREAKS:
+        hi += 1
+    return lo, hi

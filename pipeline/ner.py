@@ -1,0 +1,311 @@
+"""Entities: people, organisations and places, as a spaCy pipeline built once per process.
+
+The pipeline is spaCy's blank `zh` whose tokenizer is our own jieba segmenter (so the text is segmented
+once, with our dictionary), plus the `zhnews_entities` component declared below with its config. The
+component matches at the character level, not only on whole jieba tokens:
+
+- gazetteers (`rules/entity.yaml`): every alias in an Aho-Corasick automaton, one pass over the text;
+  aliases that are also common words (阿里, 金山) must coincide with jieba tokens, Latin aliases must
+  stand alone (SEC, not SECOND);
+- pattern rules: a person after a role (CEO王育林, 合伙人牛奎光) or before an honorific (雷军先生), bylines
+  (作者|西梅汁), organisation suffixes (…有限公司, …资本, …交易所);
+- in-document aliases: `Kimi(月之暗面)` makes Kimi an alias of a known organisation;
+- propagation: a name found once by a pattern is found wherever else it occurs.
+Overlaps are resolved longest first. Results are character spans in `doc._.zh_entities`; those that
+align with tokens are also set as `doc.ents`.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import ahocorasick
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipeline.mention import Mention, select_longest
+from pipeline.resources import Rules, load_rules
+from pipeline.segment import Segmenter, load_segmenter
+
+if not Doc.has_extension("zh_entities"):
+    Doc.set_extension("zh_entities", default=None)
+
+_LATIN = regex.compile(r"[A-Za-z0-9]")
+_HAN = regex.compile(r"^\p{Han}+$")
+_NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    norm: str
+    label: str
+    kind: str
+
+
+class EntityMatcher:
+    """Character-level entity matching over normalised text, with jieba tokens for boundaries.
+
+    `freq(word)` is the segmenter's dictionary frequency, used to tell rare name words from common ones.
+    """
+
+    def __init__(self, rules: Rules, freq=None):
+        e = rules.entity
+        self.rules = rules
+        self.automaton = ahocorasick.Automaton()
+        for entry in e.entries:
+            info = _Entry(entry.norm, entry.label, entry.kind)
+            for alias in entry.aliases:
+                self.automaton.add_word(alias, (alias, info))
+        self.automaton.make_automaton()
+        self.token_only = frozenset(e.token_only)
+        self.surnames = frozenset(e.surnames)
+        self.compound = tuple(e.compound_surnames)
+        self.title_rx = regex.compile(
+            r"(?:" + "|".join(regex.escape(t) for t in sorted(e.titles_before, key=len, reverse=True)) + r")\s?")
+        self.honorific_rx = regex.compile("|".join(regex.escape(t) for t in e.titles_after))
+        self.byline_rx = regex.compile(
+            r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
+            r")\s?[|｜:：]\s?(?P<name>[^\s|｜]{1,12})", regex.M)
+        self.suffixes = sorted([(x, True) for x in e.org_suffixes_strong] + [(x, False) for x in e.org_suffixes_weak],
+                               key=lambda xs: -len(xs[0]))
+        self.weak_max_freq = e.org_weak_max_freq
+        self.generic_heads = frozenset(e.org_generic_heads)
+        self.org_stop = frozenset(e.org_stop)
+        self.freq = freq or (lambda word: 0)
+        self.paren_rx = regex.compile(
+            r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
+
+    # --------------------------------------------------------------------------------------------
+
+    def __call__(self, text: str, tokens: list[tuple[str, int, int]]) -> list[Mention]:
+        starts = {s for _, s, _ in tokens}
+        ends = {e for _, _, e in tokens}
+        tok_at = {s: (w, s, e) for w, s, e in tokens}
+        tok_end = {e: (w, s, e) for w, s, e in tokens}
+        gazetteer = self._gazetteer(text, starts, ends)
+        known = bytearray(len(text))
+        for m in gazetteer:
+            known[m.start:m.end] = b"\x01" * (m.end - m.start)
+        # a suffix-rule organisation never swallows a name the gazetteer knows
+        orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
+        chosen = select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs)
+        chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
+        chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
+        return chosen
+
+    def _gazetteer(self, text, starts, ends) -> list[Mention]:
+        out = []
+        for last, (alias, info) in self.automaton.iter(text):
+            s, e = last - len(alias) + 1, last + 1
+            if alias in self.token_only and not (s in starts and e in ends):
+                continue
+            if alias.isascii() and not self._latin_alone(text, s, e):
+                continue
+            out.append(self._mention("entity.gazetteer", s, e, info.label, info.norm, info.kind))
+        return out
+
+    @staticmethod
+    def _latin_alone(text: str, s: int, e: int) -> bool:
+        return not (s > 0 and _LATIN.match(text[s - 1])) and not (e < len(text) and _LATIN.match(text[e]))
+
+    @staticmethod
+    def _mention(rule, s, e, label, norm, kind) -> Mention:
+        return Mention("entity", rule, s, e, {"label": label, "norm": norm, "kind": kind})
+
+    # people ---------------------------------------------------------------------------------------
+
+    def _surname_len(self, text: str, pos: int) -> int:
+        if text.startswith(self.compound, pos):
+            return 2
+        return 1 if pos < len(text) and text[pos] in self.surnames else 0
+
+    def _name_after(self, text: str, pos: int, tok_at) -> tuple[int, int] | None:
+        sl = self._surname_len(text, pos)
+        if not sl:
+            return None
+        tok = tok_at.get(pos)
+        if tok and sl + 1 <= len(tok[0]) <= sl + 2 and _HAN.match(tok[0]):
+            return pos, tok[2]
+        nxt = tok_at.get(pos + sl) if tok and len(tok[0]) == sl else None
+        if nxt and 1 <= len(nxt[0]) <= 2 and _HAN.match(nxt[0]):
+            return pos, nxt[2]
+        if pos + sl + 1 <= len(text) and _HAN.match(text[pos:pos + sl + 1]):
+            return pos, pos + sl + 1
+        return None
+
+    def _name_before(self, text: str, pos: int, tok_end) -> tuple[int, int] | None:
+        tok = tok_end.get(pos)
+        if tok and 2 <= len(tok[0]) <= 3 and _HAN.match(tok[0]) and self._surname_len(text, tok[1]):
+            return tok[1], pos
+        for n in (3, 2):
+            s = pos - n
+            if s >= 0 and _HAN.match(text[s:pos]) and self._surname_len(text, s):
+                return s, pos
+        return None
+
+    def _people(self, text, tok_at, tok_end) -> list[Mention]:
+        out = []
+        for m in self.title_rx.finditer(text):
+            span = self._name_after(text, m.end(), tok_at)
+            if span:
+                out.append(self._person("entity.person_after_title", text, *span))
+        for m in self.honorific_rx.finditer(text):
+            span = self._name_before(text, m.start(), tok_end)
+            if span:
+                out.append(self._person("entity.person_before_honorific", text, *span))
+        for m in self.byline_rx.finditer(text):
+            s, e = m.span("name")
+            out.append(self._person("entity.byline", text, s, e))
+        return out
+
+    def _person(self, rule, text, s, e) -> Mention:
+        return self._mention(rule, s, e, "PERSON", text[s:e], "person")
+
+    # organisations by suffix ------------------------------------------------------------------------
+
+    def _orgs(self, text, tokens) -> list[Mention]:
+        out = []
+        for i, (word, s, e) in enumerate(tokens):
+            hit = next(((x, strong) for x, strong in self.suffixes if word.endswith(x)), None)
+            if hit is None:
+                continue
+            suffix, strong = hit
+            head = word[: len(word) - len(suffix)]
+            if head in self.generic_heads or head in self.org_stop:
+                continue
+            parts = [head] if head else []
+            j, start, bounded = i, s, False
+            while True:  # extend left over name-like tokens, up to a boundary
+                if j == 0:
+                    bounded = True
+                    break
+                w, ws, _ = tokens[j - 1]
+                if w in self.org_stop or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit():
+                    bounded = True
+                    break
+                if i - j >= (4 if strong else 2):
+                    break
+                if not strong and not (w.isascii() or self.freq(w) <= self.weak_max_freq):
+                    bounded = True  # a common word ends a weak-suffix name
+                    break
+                parts.insert(0, w)
+                j, start = j - 1, ws
+            if not bounded or not parts:
+                continue
+            if parts[0] in self.generic_heads or any(p in self.generic_heads for p in parts[-1:]):
+                continue
+            if not strong and not all(p.isascii() or self.freq(p) <= self.weak_max_freq for p in parts):
+                continue
+            if e - start - len(suffix) < 2 or e - start > 16 or text[e - len(suffix) - 1] in "本该其各":
+                continue
+            out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
+        return out
+
+    # aliases and propagation --------------------------------------------------------------------
+
+    def _aliases(self, text, chosen, starts, ends) -> list[Mention]:
+        """`云安全联盟(CSA)` and `Kimi(月之暗面)`: the other side of a known name in brackets is its alias."""
+        by_end = {m.end: m for m in chosen}
+        by_span = {(m.start, m.end): m for m in chosen}
+        out = []
+        for m in self.paren_rx.finditer(text):
+            a0, a1 = m.span("a")
+            b = m.span("b")
+            before = by_end.get(a1)  # a known name ends right at "("
+            if before is not None and b not in by_span:
+                f = before.fields
+                out.append(self._mention("entity.paren_alias", b[0], b[1], f["label"], f["norm"], f["kind"]))
+                continue
+            inside = by_span.get(b)
+            if inside is not None and (a0, a1) not in by_span and (text[a0:a1].isascii() or a0 in starts):
+                f = inside.fields
+                out.append(self._mention("entity.paren_alias", a0, a1, f["label"], f["norm"], f["kind"]))
+        return out
+
+    def _propagate(self, text, chosen, starts, ends) -> list[Mention]:
+        names = {}
+        for m in chosen:
+            if m.rule != "entity.gazetteer":
+                names.setdefault(text[m.start:m.end], m)
+        out = []
+        for name, m in names.items():
+            if len(name) < 2:
+                continue
+            pos = text.find(name)
+            while pos != -1:
+                end = pos + len(name)
+                ok = (pos in starts and end in ends) or (name.isascii() and self._latin_alone(text, pos, end))
+                if ok:
+                    f = m.fields
+                    out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"]))
+                pos = text.find(name, end)
+        return out
+
+
+# ------------------------------------------------------------------------------------------------
+# the spaCy pipeline
+
+
+@Language.factory(
+    "zhnews_entities",
+    default_config={"rules_dir": None},
+    assigns=["doc.ents", "doc._.zh_entities"],
+)
+def make_entity_component(nlp: Language, name: str, rules_dir: str | None):
+    return EntityComponent(load_rules(rules_dir))
+
+
+class EntityComponent:
+    """spaCy component: character-level entity matching; sets `doc._.zh_entities` and `doc.ents`."""
+
+    def __init__(self, rules: Rules):
+        tokenizer = load_segmenter(rules).tokenizer
+        self.matcher = EntityMatcher(rules, freq=lambda w: tokenizer.FREQ.get(w, 0))
+
+    def __call__(self, doc: Doc) -> Doc:
+        tokens = [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+        mentions = self.matcher(doc.text, tokens)
+        doc._.zh_entities = mentions
+        spans = []
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, label=m.fields["label"], alignment_mode="strict")
+            if span is not None:
+                spans.append(span)
+        doc.ents = spans
+        return doc
+
+
+class SegmenterTokenizer:
+    """A spaCy tokenizer backed by our jieba segmenter (used when the pipeline is given raw text)."""
+
+    def __init__(self, vocab, segmenter: Segmenter):
+        self.vocab, self.segmenter = vocab, segmenter
+
+    def __call__(self, text: str) -> Doc:
+        return make_doc(self.vocab, self.segmenter.tokens(text))
+
+
+def make_doc(vocab, tokens: list[tuple[str, int, int]]) -> Doc:
+    """A spaCy Doc from tokens that rebuild the text (whitespace runs are tokens of their own)."""
+    words = [w for w, _, _ in tokens]
+    return Doc(vocab, words=words, spaces=[False] * len(words))
+
+
+@functools.lru_cache(maxsize=2)
+def build_nlp(rules_dir: str | None = None) -> Language:
+    """The entity pipeline, built once per process."""
+    import spacy
+
+    rules = load_rules(rules_dir)
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = SegmenterTokenizer(nlp.vocab, load_segmenter(rules))
+    nlp.add_pipe("zhnews_entities", config={"rules_dir": rules_dir})
+    return nlp
+
+
+def extract_entity(nlp: Language, tokens: list[tuple[str, int, int]]) -> list[Mention]:
+    """Entities of one article, from the tokens the segmenter already produced."""
+    doc = nlp(make_doc(nlp.vocab, tokens))
+    return list(doc._.zh_entities)

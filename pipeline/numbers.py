@@ -1,0 +1,94 @@
+"""Numbers written the ways Chinese finance writes them, resolved to exact `Decimal`s."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from pipeline.resources import Rules
+
+
+def plain(d: Decimal) -> Decimal:
+    """The same value without exponent or trailing zeros (5.4 * 10**8 -> 540000000)."""
+    text = format(d.normalize(), "f")
+    return Decimal(text)
+
+
+def parse_chinese(text: str, rules: Rules) -> Decimal | None:
+    """二十五万 -> 250000, 三千五百万 -> 35000000, 二零二四 -> 2024, 两 -> 2, 十二 -> 12."""
+    digits, small, large = rules.number.digits, rules.number.small_units, rules.number.large_units
+    if not text:
+        return None
+    if all(ch in digits for ch in text):
+        if len(text) == 1:
+            return Decimal(digits[text])
+        return Decimal("".join(str(digits[ch]) for ch in text))  # digit by digit: 二零二四
+    total = Decimal(0)
+    section = Decimal(0)
+    num: Decimal | None = None
+    for ch in text:
+        if ch in digits:
+            num = Decimal(digits[ch])
+        elif ch in small:
+            section += (num if num is not None else 1) * small[ch]
+            num = None
+        elif ch in large:
+            unit = large[ch]
+            if unit >= 100_000_000:  # 亿 scales everything before it
+                total = (total + section + (num or 0)) * unit
+            else:
+                total += (section + (num or 0)) * unit
+            section = Decimal(0)
+            num = None
+        else:
+            return None
+    return total + section + (num or 0)
+
+
+def parse_number(text: str, rules: Rules) -> Decimal | None:
+    """An Arabic (1,066.6) or Chinese (二十五万) number; None when it is neither."""
+    t = text.replace(" ", "")
+    if not t:
+        return None
+    if t[0].isdigit():
+        try:
+            return Decimal(t.replace(",", ""))
+        except InvalidOperation:
+            return None
+    return parse_chinese(t, rules)
+
+
+def has_chinese_digit(text: str, rules: Rules) -> bool:
+    """A Chinese numeral needs a digit (三千, 二十) or a leading 十; 千元 and 百万 alone are units."""
+    return text[:1] == "十" or any(ch in rules.number.digits for ch in text)
+
+
+def trailing_large_unit(text: str, rules: Rules) -> Decimal | None:
+    """The unit a Chinese numeral ends in (三万 -> 10000), to share with the other end of a range."""
+    if text and text[-1] in rules.number.large_units:
+        return Decimal(rules.number.large_units[text[-1]])
+    return None
+
+
+def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:
+    """approx / over / under from the words right before or after a span (约5亿元, 60%以上)."""
+    before = text[max(0, start - 6):start].rstrip(" ")
+    for word, q in rules.qualifier_before:
+        if before.endswith(word):
+            lead = before[: len(before) - len(word)]
+            if word == "近" and lead.endswith(("最", "附", "接", "将")):
+                continue
+            return q
+    after = text[end:end + 4].lstrip(" ")
+    for word, q in rules.qualifier_after:
+        if after.startswith(word):
+            return q
+    return None
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop white space a regex's optional tail left at either end of a span."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end

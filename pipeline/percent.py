@@ -1,0 +1,55 @@
+"""Percentages: 19.82%, 负3.8%, 百分之三十, 七成, ranges, and percentage points (个百分点)."""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline.mention import Context, Mention, select_longest
+from pipeline.numbers import find_qualifier, has_chinese_digit, parse_number, plain, trim_span
+from pipeline.resources import Compiled, Rules
+
+
+def extract_percent(ctx: Context, *, rules: Rules) -> list[Mention]:
+    found = []
+    for pattern in rules.percent_patterns:
+        for m in pattern.rx.finditer(ctx.text):
+            mention = resolve_percent(m, pattern, ctx, rules=rules)
+            if mention is not None:
+                found.append(mention)
+    return select_longest(found)
+
+
+def resolve_percent(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: Rules) -> Mention | None:
+    start, end = trim_span(ctx.text, m.start(), m.end())
+    if ctx.in_table(start, end):
+        return None
+    g = m.groupdict()
+    if pattern.id == "percent.range":
+        low, high = parse_number(g["num1"], rules), parse_number(g["num2"], rules)
+        if low is None or high is None:
+            return None
+        if g.get("neg"):
+            low = -low
+        if g.get("neg2"):
+            high = -high
+        if low > high:
+            return None
+        value, value_max = low, high
+    else:
+        num = g["num"]
+        if not num[0].isdigit() and not has_chinese_digit(num, rules):
+            return None
+        value = parse_number(num, rules)
+        if value is None:
+            return None
+        if pattern.id == "percent.cheng":
+            value *= 10
+        if g.get("neg"):
+            value = -value
+        value_max = None
+    return Mention("percent", pattern.id, start, end, {
+        "value": plain(value),
+        "value_max": plain(value_max) if value_max is not None else None,
+        "qualifier": find_qualifier(ctx.text, start, end, rules),
+        "points": pattern.id == "percent.points",
+    })

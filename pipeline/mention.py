@@ -57,13 +57,14 @@ def select_longest(mentions: list[Mention]) -> list[Mention]:
 
 
 CLAUSE_BREAKS = frozenset("。！？；!?;\n")
+COMMA_BREAKS = CLAUSE_BREAKS | frozenset(",，")
 
 
-def clause_start(text: str, pos: int, limit: int) -> int:
-    """Start of the clause containing `pos`, looking back at most `limit` characters."""
+def clause_start(text: str, pos: int, limit: int, breaks: frozenset = CLAUSE_BREAKS) -> int:
+    """Start of the sentence (or, with COMMA_BREAKS, the clause) containing `pos`, at most `limit` back."""
     lo = max(0, pos - limit)
     for i in range(pos - 1, lo - 1, -1):
-        if text[i] in CLAUSE_BREAKS:
+        if text[i] in breaks:
             return i + 1
     return lo
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.mention import Context, Mention, clause_start, select_longest
+from pipeline.mention import COMMA_BREAKS, Context, Mention, clause_start, select_longest
 from pipeline.numbers import (
     find_qualifier, has_chinese_digit, parse_number, plain, trailing_large_unit, trim_span,
 )
@@ -70,7 +70,9 @@ def _is_word_not_money(ctx: Context, m: regex.Match, num_group: str, rules: Rule
 
 def _per_share(ctx: Context, start: int, end: int, rules: Rules) -> bool:
     ps = rules.money.per_share
-    lo = clause_start(ctx.text, start, ps.window)
+    lo = clause_start(ctx.text, start, ps.window, COMMA_BREAKS)
+    if ctx.text[lo:lo + 1] in ("而", "较") and lo > 0:  # …每股亏损为0.54元,而二零二三年为0.61元: same metric
+        lo = clause_start(ctx.text, lo - 1, ps.window * 2, COMMA_BREAKS)
     window = ctx.text[lo:start]
     if any(cue in window for cue in ps.before):
         return True

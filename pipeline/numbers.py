@@ -77,6 +77,8 @@ def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:
             lead = before[: len(before) - len(word)]
             if word == "近" and lead.endswith(("最", "附", "接", "将")):
                 continue
+            if word == "超" and lead.endswith("远"):  # 远超X: "far exceeds X", X itself is exact
+                continue
             return q
     after = text[end:end + 4].lstrip(" ")
     for word, q in rules.qualifier_after:

@@ -37,9 +37,12 @@ def resolve_percent(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: R
         value, value_max = low, high
     else:
         num = g["num"]
-        if not num[0].isdigit() and not has_chinese_digit(num, rules):
+        if num == "百" and pattern.id == "percent.chinese":
+            value = parse_number("一百", rules)  # 百分之百
+        elif not num[0].isdigit() and not has_chinese_digit(num, rules):
             return None
-        value = parse_number(num, rules)
+        else:
+            value = parse_number(num, rules)
         if value is None:
             return None
         if pattern.id == "percent.cheng":

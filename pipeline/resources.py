@@ -171,12 +171,16 @@ class Compiled:
         self.id, self.kind, self.rx = id, kind, rx
 
 
+# A match never starts inside a word or number: not after a letter or digit (GPT5, M2.1, 1,000).
+START_GUARD = r"(?<![\dA-Za-z.])(?<!\d,)"
+
+
 def _compile(family: str, specs: list[PatternSpec], pieces: dict[str, str],
-             numbered: frozenset[str] = frozenset()) -> tuple[Compiled, ...]:
+             numbered: frozenset[str] = frozenset(), guard: str = "") -> tuple[Compiled, ...]:
     out = []
     for spec in specs:
         try:
-            rx = regex.compile(expand(spec.regex, pieces, numbered=numbered), regex.V1)
+            rx = regex.compile(guard + expand(spec.regex, pieces, numbered=numbered), regex.V1)
         except KeyError as exc:
             raise RulesError(f"rules/{family}.yaml: pattern {spec.id} uses unknown placeholder {exc}") from exc
         except regex.error as exc:
@@ -214,7 +218,7 @@ class Rules:
 
     def _build(self) -> None:
         num = self.number
-        arabic = f"(?<![\\d.A-Za-z])(?<!\\d,){num.patterns['arabic']}"
+        arabic = f"(?<![\\d.])(?<!\\d,){num.patterns['arabic']}"
         chinese = num.patterns["chinese"]
         number = f"(?:{arabic}|{chinese})"
         self.number_piece = number
@@ -232,7 +236,7 @@ class Rules:
             "rate_joiner": alternation(m.rate_joiners),
             "inside": alternation(m.qualifiers.inside.over),
         }
-        self.money_patterns = _compile("money", m.patterns, money_pieces)
+        self.money_patterns = _compile("money", m.patterns, money_pieces, guard=START_GUARD)
         self.qualifier_before = [(w, q) for q in ("approx", "over", "under")
                                  for w in getattr(m.qualifiers.before, q)]
         self.qualifier_before.sort(key=lambda wq: -len(wq[0]))
@@ -243,13 +247,13 @@ class Rules:
         p = self.percent
         self.percent_patterns = _compile("percent", p.patterns, {
             "arabic": arabic, "number": number, "range_joiner": alternation(p.range_joiners),
-        })
+        }, guard=START_GUARD)
 
         s = self.share
         self.share_class_of = {w: c for c, ws in s.classes.items() for w in ws}
         self.share_patterns = _compile("share", s.patterns, {
             "number": number, "class": alternation(self.share_class_of),
-        })
+        }, guard=START_GUARD)
 
         sc = self.stock_code
         self.exchange_of = {w: e for e, ws in sc.exchanges.items() for w in ws}

@@ -11,8 +11,9 @@ def extract_stock_code(ctx: Context, *, rules: Rules, entities: list[Mention] = 
     for pattern in rules.stock_code_patterns:
         for m in pattern.rx.finditer(ctx.text):
             start, end = m.span("code")
-            code = m.group("code")
-            exchange = resolve_exchange(ctx, m.groupdict().get("exch"), code, start, rules=rules)
+            written = m.group("code")
+            exchange = resolve_exchange(ctx, m.groupdict().get("exch"), written, start, rules=rules)
+            code = written.rsplit(".", 1)[0] if "." in written else written  # 3896.HK -> 3896 on HKEX
             company = _company(entities, start)
             found.append(Mention("stock_code", pattern.id, start, end,
                                  {"code": code, "exchange": exchange, "company": company}))

@@ -1,0 +1,243 @@
+"""The `zhnews` command.
+
+Exit codes (for every command):
+  0  every article became a record
+  1  the run finished, but one or more articles failed (each has an error record)
+  2  usage error: bad arguments, a path that does not exist
+  3  configuration error: invalid rule files, a sink that cannot be opened
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Chinese financial news in, one grounded JSON record per article out.")
+
+EXIT_OK, EXIT_ARTICLES_FAILED, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def find_articles(paths: list[Path]) -> list[Path]:
+    """Files given, and *.txt / *.md under folders given (recursively), in a stable order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def _fail(code: int, message: str):
+    _stderr().print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def extract(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="article files or folders (*.txt, *.md)")] = None,
+    out: Annotated[str, typer.Option("--out", "-o", help="JSONL output file, or - for stdout")] = "-",
+    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD for every article")] = None,
+    jsonl_input: Annotated[Optional[Path], typer.Option(
+        "--jsonl-input", help='read articles from JSONL lines {"id", "text", "published"}')] = None,
+    errors: Annotated[Optional[Path], typer.Option(
+        help="where error records go (default: <out>.errors.jsonl, or stderr with --out -)")] = None,
+) -> None:
+    """Extract records from articles and write them as JSONL."""
+    from pipeline.errors import RulesError, ZhnewsError
+
+    paths = paths or []
+    if not paths and jsonl_input is None:
+        _fail(EXIT_USAGE, "give article files or folders, or --jsonl-input FILE")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        _fail(EXIT_USAGE, f"no such file or folder: {', '.join(missing)}")
+    if jsonl_input is not None and not jsonl_input.is_file():
+        _fail(EXIT_USAGE, f"no such file: {jsonl_input}")
+    if published is not None:
+        from datetime import date
+
+        try:
+            date.fromisoformat(published)
+        except ValueError:
+            _fail(EXIT_USAGE, f"--published must be YYYY-MM-DD, got {published!r}")
+
+    from pipeline.core import default_pipeline
+    from pipeline.sinks import JsonlSink, SinkError
+
+    try:
+        default_pipeline()
+    except RulesError as exc:
+        _fail(EXIT_CONFIG, str(exc))
+    try:
+        sink = JsonlSink(out, errors)
+    except (OSError, SinkError) as exc:
+        _fail(EXIT_CONFIG, f"cannot write {out}: {exc}")
+
+    files = find_articles(paths)
+    show_progress = any(p.is_dir() for p in paths) or jsonl_input is not None
+    failed = 0
+    try:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=_stderr(), disable=not show_progress, transient=False) as progress:
+            for source, result in _results(files, jsonl_input, published, progress):
+                failed += not hasattr(result, "entities")
+                sink.write([result])
+        sink.commit()
+    except ZhnewsError as exc:
+        sink.abort()
+        _fail(EXIT_CONFIG, str(exc))
+    except BaseException:
+        sink.abort()
+        raise
+    total = sink.records + sink.errors
+    if show_progress or failed:
+        _stderr().print(f"{sink.records} record(s), {failed} error(s) from {total} article(s)", highlight=False)
+    raise typer.Exit(EXIT_ARTICLES_FAILED if failed else EXIT_OK)
+
+
+def _results(files, jsonl_input, published, progress):
+    """(source, ArticleRecord | ErrorRecord) for every article, never raising for a bad article."""
+    from pipeline.core import error_record, extract_bytes
+    from pipeline.errors import RulesError
+
+    if files:
+        task = progress.add_task("extracting", total=len(files))
+        for f in files:
+            raw = None
+            try:
+                raw = f.read_bytes()
+                yield str(f), extract_bytes(raw, published=published, source=str(f))
+            except RulesError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
+                yield str(f), error_record(exc, source=str(f), raw=raw)
+            progress.advance(task)
+    if jsonl_input is not None:
+        lines = jsonl_input.read_text(encoding="utf-8").splitlines()
+        task = progress.add_task("extracting", total=len(lines))
+        for n, line in enumerate(lines, 1):
+            source = f"{jsonl_input}:{n}"
+            if not line.strip():
+                progress.advance(task)
+                continue
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise ValueError('each line must be an object with a string "text"')
+                source = str(item.get("id") or source)
+                raw = item["text"].encode("utf-8")
+                yield source, extract_bytes(raw, published=item.get("published") or published, source=source)
+            except RulesError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                yield source, error_record(exc, source=source)
+            progress.advance(task)
+
+
+@app.command()
+def schema(error: Annotated[bool, typer.Option("--error", help="the error record's schema instead")] = False) -> None:
+    """Print the JSON Schema of the records (or of error records)."""
+    from pipeline.records import ArticleRecord, ErrorRecord
+
+    model = ErrorRecord if error else ArticleRecord
+    typer.echo(json.dumps(model.model_json_schema(mode="serialization"), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def reprocess(
+    folder: Annotated[Path, typer.Argument(help="corpus folder (*.txt, *.md, recursively)")],
+    jsonl: Annotated[Optional[str], typer.Option(help="JSONL output file")] = "out/records.jsonl",
+    sqlite: Annotated[Optional[str], typer.Option(help="SQLite database file")] = "out/zhnews.db",
+    postgres: Annotated[Optional[str], typer.Option(
+        help="PostgreSQL URL, e.g. postgresql+psycopg://user@host/db")] = None,
+    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="articles per task")] = 64,
+) -> None:
+    """Reprocess a whole folder with the Prefect flow into JSONL, SQLite and/or PostgreSQL."""
+    if not folder.is_dir():
+        _fail(EXIT_USAGE, f"not a folder: {folder}")
+    prepare_prefect_env()
+    from pipeline.errors import ZhnewsError
+
+    import flows
+
+    try:
+        summary = flows.reprocess(str(folder), jsonl=jsonl or None, sqlite=sqlite or None,
+                                  postgres=postgres or None, published=published, batch_size=batch_size)
+    except ZhnewsError as exc:
+        _fail(EXIT_CONFIG, str(exc))
+    _print_summary(summary)
+    raise typer.Exit(EXIT_ARTICLES_FAILED if summary["errors"] else EXIT_OK)
+
+
+def prepare_prefect_env() -> None:
+    """Quiet, offline-friendly Prefect defaults; the user's own settings win."""
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _print_summary(summary: dict) -> None:
+    from rich.table import Table
+
+    table = Table(title="zhnews reprocess", show_header=False)
+    for key in ("folder", "articles", "records", "errors", "seconds", "pipeline_version", "sinks"):
+        table.add_row(key, str(summary.get(key)))
+    _stderr().print(table)
+    for err in summary.get("error_details", [])[:20]:
+        _stderr().print(f"  [red]{err['source']}[/]: {err['stage']}: {err['message']}", highlight=False)
+
+
+@app.command()
+def score(
+    gold: Annotated[Path, typer.Option(help="gold folder")] = Path("tests/gold"),
+    corpus: Annotated[Path, typer.Option(help="corpus folder")] = Path("corpus"),
+) -> None:
+    """Precision and recall per category against the hand annotation."""
+    from pipeline.core import extract_file
+    from pipeline.evaluate import format_table, load_gold, score_record
+
+    tallies: dict = {}
+    files = sorted(gold.glob("*.yaml"))
+    if not files:
+        _fail(EXIT_USAGE, f"no gold files in {gold}")
+    for g in files:
+        data = load_gold(g)
+        score_record(extract_file(corpus / data["article"]), data, tallies)
+    typer.echo(format_table(tallies))
+
+
+@app.command()
+def version() -> None:
+    """Print the pipeline version."""
+    from pipeline.version import PIPELINE_VERSION
+
+    typer.echo(PIPELINE_VERSION)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

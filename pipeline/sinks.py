@@ -1,0 +1,330 @@
+"""Sinks: where records go. One small interface, three back ends.
+
+- `JsonlSink`: records to a JSONL file, written to a temporary file in the same folder and renamed into
+  place on commit, so a reader never sees half a file; error records go to `<name>.errors.jsonl`.
+- `SqlSink`: SQLite (the embedded default) and PostgreSQL through the same SQLAlchemy code: the whole
+  record as JSON (JSONB on PostgreSQL) plus a normalised `mentions` table. Writes are upserts keyed by
+  `(doc_id, pipeline_version)` inside one transaction per batch: re-running never duplicates.
+
+Sinks are the only pipeline code that touches files or databases (besides the CLI and flows).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import (
+    JSON, Column, DateTime, ForeignKeyConstraint, Index, Integer, MetaData, String, Table, Text, create_engine,
+    delete, event, select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Engine
+
+from pipeline.errors import ZhnewsError
+from pipeline.records import ArticleRecord, ErrorRecord
+
+Result = ArticleRecord | ErrorRecord
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+SCHEMA_VERSION = 1
+
+
+class SinkError(ZhnewsError):
+    """A sink cannot be opened or written (a configuration problem, not a bad article)."""
+
+
+class Sink(Protocol):
+    def write(self, results: Iterable[Result]) -> None: ...
+    def commit(self) -> None: ...
+    def abort(self) -> None: ...
+
+
+# ----------------------------------------------------------------------------------------------
+# JSONL
+
+
+class JsonlSink:
+    """Records to `path` ("-" for standard output); error records to `errors_path`."""
+
+    def __init__(self, path: str | Path, errors_path: str | Path | None = None):
+        self.to_stdout = str(path) == "-"
+        self.records = 0
+        self.errors = 0
+        if self.to_stdout:
+            self._out = sys.stdout
+            self._err_path = Path(errors_path) if errors_path else None
+        else:
+            self.path = Path(path)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._err_path = Path(errors_path) if errors_path else self.path.with_name(
+                self.path.name.removesuffix(".jsonl") + ".errors.jsonl")
+            self._out = self._temp(self.path)
+        self._err = self._temp(self._err_path) if self._err_path else None
+
+    @staticmethod
+    def _temp(path: Path):
+        """A temporary file beside `path` (same file system, so the final rename is atomic)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; the final file gets the usual mode
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        return _Temp(handle, name)
+
+    def write(self, results: Iterable[Result]) -> None:
+        for r in results:
+            if isinstance(r, ErrorRecord):
+                self.errors += 1
+                if self._err is not None:
+                    self._err.handle.write(r.model_dump_json() + "\n")
+                else:  # no errors file with stdout output: errors go to stderr as JSON lines
+                    sys.stderr.write(r.model_dump_json() + "\n")
+            else:
+                self.records += 1
+                self._write(r.model_dump_json() + "\n")
+        if self.to_stdout:
+            self._out.flush()
+
+    def _write(self, line: str) -> None:
+        (self._out if self.to_stdout else self._out.handle).write(line)
+
+    def commit(self) -> None:
+        if not self.to_stdout:
+            self._out.finish(self.path)
+        if self._err is not None:
+            # an errors file is left only when there were errors; a stale one from an earlier run goes
+            self._err.finish(self._err_path if self.errors else None)
+            if not self.errors and self._err_path.exists():
+                self._err_path.unlink()
+
+    def abort(self) -> None:
+        """Drop what this run wrote: the previous files stay as they were."""
+        if not self.to_stdout:
+            self._out.finish(None)
+        if self._err is not None:
+            self._err.finish(None)
+
+
+class _Temp:
+    def __init__(self, handle, name: str):
+        self.handle, self.name, self.done = handle, name, False
+
+    def finish(self, target: Path | None) -> None:
+        """Rename into `target` (flushed and synced first), or delete when `target` is None."""
+        if self.done:
+            return
+        self.done = True
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        if target is not None:
+            os.replace(self.name, target)
+        else:
+            os.unlink(self.name)
+
+
+# ----------------------------------------------------------------------------------------------
+# SQL (SQLite and PostgreSQL)
+
+metadata = MetaData()
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+schema_table = Table("zhnews_schema", metadata, Column("version", Integer, primary_key=True))
+
+articles = Table(
+    "articles", metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("pipeline_version", String(32), primary_key=True),
+    Column("source", Text),
+    Column("title", Text),
+    Column("published", String(10)),
+    Column("script", String(16)),
+    Column("encoding", String(16)),
+    Column("record", JsonType, nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_source", "source"),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("doc_id", String(64), primary_key=True),
+    Column("pipeline_version", String(32), primary_key=True),
+    Column("family", String(16), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("rule", String(64), nullable=False),
+    Column("value", Text),       # exact decimal or ISO date as text: no float rounding
+    Column("value_max", Text),   # range end (money, percentages) or end_value (dates)
+    Column("unit", String(16)),  # currency, entity label, exchange, share class, date granularity
+    Column("norm", Text),        # entity norm, stock-code company
+    ForeignKeyConstraint(["doc_id", "pipeline_version"], ["articles.doc_id", "articles.pipeline_version"],
+                         ondelete="CASCADE"),
+    Index("ix_mentions_family_norm", "family", "norm"),
+    Index("ix_mentions_family_unit_value", "family", "unit", "value"),
+)
+
+errors_table = Table(
+    "errors", metadata,
+    Column("source", Text, primary_key=True),
+    Column("pipeline_version", String(32), primary_key=True),
+    Column("doc_id", String(64)),
+    Column("stage", String(32), nullable=False),
+    Column("error", String(64), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("failed_at", DateTime(timezone=True), nullable=False),
+)
+
+_FAMILY_FIELDS = {
+    # list name in the record: (family, value, value_max, unit, norm)
+    "money": ("money", "value", "value_max", "currency", None),
+    "exchange_rates": ("exchange_rate", "value", None, "quote", "base"),
+    "percentages": ("percent", "value", "value_max", None, None),
+    "dates": ("date", "value", "end_value", "granularity", None),
+    "shares": ("share", "value", None, "share_class", None),
+    "stock_codes": ("stock_code", "code", None, "exchange", "company"),
+    "entities": ("entity", None, None, "label", "norm"),
+}
+
+
+def mention_rows(record: ArticleRecord) -> list[dict]:
+    data = record.model_dump(mode="json")
+    rows = []
+    for list_name, (family, v, vmax, unit, norm) in _FAMILY_FIELDS.items():
+        for i, item in enumerate(data[list_name]):
+            rows.append({
+                "doc_id": record.doc_id, "pipeline_version": record.pipeline_version,
+                "family": family, "idx": i, "start": item["start"], "end": item["end"],
+                "text": item["text"], "rule": item["rule"],
+                "value": None if v is None or item.get(v) is None else str(item[v]),
+                "value_max": None if vmax is None or item.get(vmax) is None else str(item[vmax]),
+                "unit": item.get(unit) if unit else None,
+                "norm": item.get(norm) if norm else None,
+            })
+    return rows
+
+
+def _insert(engine: Engine):
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - guarded in SqlSink.__init__
+        raise SinkError(f"unsupported database: {engine.dialect.name}")
+    return insert
+
+
+class SqlSink:
+    """SQLite or PostgreSQL through SQLAlchemy 2; the same code path for both."""
+
+    def __init__(self, url: str):
+        try:
+            self.engine = create_engine(url, future=True)
+        except Exception as exc:  # noqa: BLE001 - a bad URL is a configuration error
+            raise SinkError(f"cannot use database URL {_safe(url)}: {exc}") from exc
+        if self.engine.dialect.name not in ("sqlite", "postgresql"):
+            raise SinkError(f"unsupported database {self.engine.dialect.name}; use sqlite or postgresql")
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.insert = _insert(self.engine)
+        try:
+            migrate(self.engine)
+        except Exception as exc:  # noqa: BLE001
+            raise SinkError(f"cannot open database {_safe(url)}: {exc}") from exc
+        self.records = 0
+        self.errors = 0
+
+    def write(self, results: Iterable[Result]) -> None:
+        results = list(results)
+        now = datetime.now(timezone.utc)
+        with self.engine.begin() as conn:  # one transaction: all of the batch or none of it
+            for r in results:
+                if isinstance(r, ErrorRecord):
+                    self.errors += 1
+                    row = {"source": r.source or "", "pipeline_version": r.pipeline_version, "doc_id": r.doc_id,
+                           "stage": r.stage, "error": r.error, "message": r.message, "failed_at": now}
+                    stmt = self.insert(errors_table).values(**row)
+                    conn.execute(stmt.on_conflict_do_update(
+                        index_elements=["source", "pipeline_version"],
+                        set_={k: stmt.excluded[k] for k in ("doc_id", "stage", "error", "message", "failed_at")}))
+                    continue
+                self.records += 1
+                row = {"doc_id": r.doc_id, "pipeline_version": r.pipeline_version, "source": r.source,
+                       "title": r.title, "published": r.published, "script": r.script, "encoding": r.encoding,
+                       "record": json.loads(r.model_dump_json()), "processed_at": now}
+                stmt = self.insert(articles).values(**row)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["doc_id", "pipeline_version"],
+                    set_={k: stmt.excluded[k] for k in row if k not in ("doc_id", "pipeline_version")}))
+                conn.execute(delete(mentions).where(mentions.c.doc_id == r.doc_id,
+                                                    mentions.c.pipeline_version == r.pipeline_version))
+                rows = mention_rows(r)
+                if rows:
+                    conn.execute(mentions.insert(), rows)
+                if r.source:  # a source that now succeeds is no longer an error
+                    conn.execute(delete(errors_table).where(errors_table.c.source == r.source,
+                                                            errors_table.c.pipeline_version == r.pipeline_version))
+
+    def commit(self) -> None:
+        self.engine.dispose()
+
+    def abort(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.close()
+
+
+def migrate(engine: Engine) -> int:
+    """Create or upgrade the schema; returns the version now in place."""
+    metadata.create_all(engine, tables=[schema_table])
+    with engine.begin() as conn:
+        current = conn.execute(select(schema_table.c.version)).scalar()
+        if current is not None and current > SCHEMA_VERSION:
+            raise SinkError(f"database schema version {current} is newer than this zhnews ({SCHEMA_VERSION})")
+        if current is None:
+            metadata.create_all(conn)
+            conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
+            current = SCHEMA_VERSION
+    return current
+
+
+def _safe(url: str) -> str:
+    """A URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return "<unparseable URL>"
+
+
+def sqlite_url(path: str | Path) -> str:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{p.resolve()}"
+
+
+def open_sinks(*, jsonl: str | None = None, sqlite: str | None = None, postgres: str | None = None) -> list[Sink]:
+    sinks: list[Sink] = []
+    if jsonl:
+        sinks.append(JsonlSink(jsonl))
+    if sqlite:
+        sinks.append(SqlSink(sqlite_url(sqlite)))
+    if postgres:
+        sinks.append(SqlSink(postgres))
+    if not sinks:
+        raise SinkError("no sink configured")
+    return sinks

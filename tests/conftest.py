@@ -1,0 +1,116 @@
+"""Shared fixtures: the corpus, a real PostgreSQL server, and an isolated Prefect."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Prefect reads its settings at import: isolate it before any test imports it.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="zhnews-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+GOLD = ROOT / "tests" / "gold"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--fuzz-long", action="store_true", help="run the property tests with many more examples")
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def pipeline():
+    from pipeline.core import default_pipeline
+
+    return default_pipeline()
+
+
+# ------------------------------------------------------------------------------------------------
+# a real, throwaway PostgreSQL server
+
+
+def _pg_bindir() -> Path | None:
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)
+        cand = Path(out.stdout.strip())
+        if (cand / "initdb").exists():
+            return cand
+    for cand in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (cand / "initdb").exists():
+            return cand
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server started for this test session from the local binaries."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        msg = "PostgreSQL server binaries not found (apt-get install postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+    base = Path(tempfile.mkdtemp(prefix="zhnews-pg-"))
+    data, log = base / "data", base / "server.log"
+    as_root = os.geteuid() == 0  # initdb refuses root: run the server as the postgres user
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    if as_root:
+        shutil.chown(base, "postgres", "postgres")
+    port = _free_port()
+
+    def run(*cmd):
+        res = subprocess.run(prefix + [str(c) for c in cmd], capture_output=True, text=True)
+        if res.returncode:
+            raise RuntimeError(f"{cmd[0]} failed: {res.stderr or res.stdout}\n{log.read_text() if log.exists() else ''}")
+
+    run(bindir / "initdb", "-D", data, "-A", "trust", "-U", "zhnews", "--no-sync", "-E", "UTF8")
+    run(bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o",
+        f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+    try:
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={port} user=zhnews dbname=postgres", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE zhnews_test")
+        yield f"postgresql+psycopg://zhnews@127.0.0.1:{port}/zhnews_test"
+    finally:
+        subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Prefect: one temporary local server for the whole session
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(_PREFECT_HOME, ignore_errors=True)

@@ -1,0 +1,110 @@
+"""One runner for every `tests/corpus/<family>.yaml` (the family's examples are its tests).
+
+Each file has a `reference_date`, `cases` (one expected value, many surface forms), `in_context`
+(sentences with every item they must yield) and `negatives` (strings that must yield nothing of the
+family). Every form and sentence is re-run in traditional script and in full width: values must not
+change. `xfail: reason` marks a known gap instead of deleting the case.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.normalise import _converter
+
+CORPUS_DIR = Path(__file__).parent / "corpus"
+LISTS = {"money": "money", "exchange_rate": "exchange_rates", "percent": "percentages", "date": "dates",
+         "share": "shares", "stock_code": "stock_codes", "entity": "entities"}
+_FULL = {i: i + 0xFEE0 for i in range(0x21, 0x7F)}
+
+
+def traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def full_width(text: str) -> str:
+    return text.translate(_FULL)
+
+
+VARIANTS = {"as_written": lambda t: t, "traditional": traditional, "full_width": full_width}
+
+
+def _load():
+    cases, contexts, negatives = [], [], []
+    for path in sorted(CORPUS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        family, ref = data["family"], str(data.get("reference_date") or "") or None
+        for i, case in enumerate(data.get("cases", [])):
+            for form in map(str, case["forms"]):
+                for vname in case.get("variants", VARIANTS):
+                    marks = [pytest.mark.xfail(reason=case["xfail"], strict=False)] if case.get("xfail") else []
+                    cases.append(pytest.param(family, ref, form, case["expect"], vname,
+                                              id=f"{family}-{i}-{form[:12]}-{vname}", marks=marks))
+        for i, ctx in enumerate(data.get("in_context", [])):
+            for vname in ctx.get("variants", VARIANTS):
+                marks = [pytest.mark.xfail(reason=ctx["xfail"], strict=False)] if ctx.get("xfail") else []
+                contexts.append(pytest.param(family, str(ctx.get("reference_date", ref)), ctx["text"], ctx["expect"],
+                                             vname, id=f"{family}-ctx{i}-{vname}", marks=marks))
+        for neg in data.get("negatives", []):
+            text = neg if isinstance(neg, str) else neg["text"]
+            marks = [pytest.mark.xfail(reason=neg["xfail"], strict=False)] if isinstance(neg, dict) and neg.get(
+                "xfail") else []
+            negatives.append(pytest.param(family, ref, text, id=f"{family}-neg-{text[:14]}", marks=marks))
+    return cases, contexts, negatives
+
+
+CASES, CONTEXTS, NEGATIVES = _load()
+
+
+def _same(expected, actual) -> bool:
+    if expected is None or actual is None:
+        return expected == actual
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected == actual
+    try:
+        return Decimal(str(expected)) == Decimal(str(actual))
+    except Exception:  # noqa: BLE001
+        return str(expected) == str(actual)
+
+
+def _items(record, family):
+    return [i.model_dump(mode="json") for i in getattr(record, LISTS[family])]
+
+
+def _matches(item, expect: dict) -> bool:
+    return all(_same(v, item.get(k)) for k, v in expect.items() if k != "text")
+
+
+@pytest.mark.parametrize("family,ref,form,expect,variant", CASES)
+def test_case_forms(pipeline, family, ref, form, expect, variant):
+    text = VARIANTS[variant](form)
+    record = pipeline(text, published=ref)
+    items = _items(record, family)
+    assert len(items) == 1, f"{text!r} gave {items}"
+    assert items[0]["text"] == text, f"span {items[0]['text']!r} is not the whole form {text!r}"
+    assert _matches(items[0], expect), f"{text!r}: expected {expect}, got {items[0]}"
+
+
+@pytest.mark.parametrize("family,ref,text,expect,variant", CONTEXTS)
+def test_in_context(pipeline, family, ref, text, expect, variant):
+    convert = VARIANTS[variant]
+    sentence = convert(text)
+    items = _items(pipeline(sentence, published=ref), family)
+    missing = []
+    for exp in expect:
+        want_text = convert(exp["text"])
+        if not any(it["text"] == want_text and _matches(it, exp) for it in items):
+            missing.append(exp)
+    assert not missing, f"missing {missing}; got {items}"
+    assert len(items) == len(expect), f"extra items: {[i for i in items]}"
+
+
+@pytest.mark.parametrize("family,ref,text", NEGATIVES)
+def test_negatives(pipeline, family, ref, text):
+    for convert in VARIANTS.values():
+        items = _items(pipeline(convert(text), published=ref), family)
+        assert not items, f"{convert(text)!r} must yield no {family}: {items}"

@@ -1,0 +1,38 @@
+"""Segmentation: our own jieba tokenizer, loaded with the words in rules/, rebuilding the text."""
+
+from __future__ import annotations
+
+import jieba
+
+from pipeline.normalise import normalise
+from pipeline.resources import load_rules
+from pipeline.segment import load_segmenter
+
+
+def test_tokens_rebuild_the_text_exactly(corpus_files):
+    seg = load_segmenter(load_rules())
+    for path in corpus_files:
+        text = normalise(path.read_text(encoding="utf-8")).text
+        tokens = seg.tokens(text)
+        assert "".join(w for w, _, _ in tokens) == text
+        assert all(text[s:e] == w for w, s, e in tokens)
+
+
+def test_rule_words_stay_whole():
+    seg = load_segmenter(load_rules())
+    words = [w for w, _, _ in seg.tokens("金山云控股有限公司在香港联合交易所有限公司上市,IDG资本合伙人投资")]
+    assert "金山云控股有限公司" in words
+    assert "香港联合交易所有限公司" in words
+
+
+def test_own_tokenizer_does_not_touch_jiebas_default():
+    seg = load_segmenter(load_rules())
+    assert seg.tokenizer is not jieba.dt
+    default_words = list(jieba.dt.cut("金山云控股有限公司"))
+    assert "金山云控股有限公司" not in default_words  # our user words did not leak into the default
+
+
+def test_whitespace_and_symbols_are_kept():
+    seg = load_segmenter(load_rules())
+    text = "  收入 7,047,461\t(2,183,647)\n\n毛利率 12.1%  "
+    assert "".join(w for w, _, _ in seg.tokens(text)) == text

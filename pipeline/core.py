@@ -129,9 +129,17 @@ def extract_file(path: str | Path, *, published: str | date | None = None) -> R.
 
 def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = None) -> R.ErrorRecord:
     """The record for an article that failed: which stage, which error, why."""
-    stage = exc.stage if isinstance(exc, ArticleError) else "extract"
+    if isinstance(exc, ArticleError):
+        stage = exc.stage
+    elif isinstance(exc, OSError):
+        stage = "read"
+    else:
+        stage = "extract"
+    message = str(exc)
+    if isinstance(exc, OSError) and source and source not in message:
+        message = f"{source}: {exc.strerror or message}"
     return R.ErrorRecord(doc_id=doc_id(raw) if raw is not None else None, source=source, stage=stage,
-                         error=type(exc).__name__, message=str(exc))
+                         error=type(exc).__name__, message=message)
 
 
 __all__ = ["Pipeline", "extract", "extract_bytes", "extract_file", "error_record", "NormText"]

@@ -8,7 +8,7 @@ exact `Decimal`s and serialise to JSON as strings, never as floats.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
@@ -124,13 +124,13 @@ class ArticleRecord(Frozen):
     warnings: list[Warning] = Field(default_factory=list)
     pipeline_version: str = PIPELINE_VERSION
 
-    ITEM_FIELDS: tuple[str, ...] = (
+    ITEM_FIELDS: ClassVar[tuple[str, ...]] = (
         "entities", "money", "exchange_rates", "percentages", "dates", "shares", "stock_codes",
     )
 
     def items(self):
         """Every grounded item, with the name of the list it is in."""
-        for name in ("entities", "money", "exchange_rates", "percentages", "dates", "shares", "stock_codes"):
+        for name in self.ITEM_FIELDS:
             for item in getattr(self, name):
                 yield name, item
 

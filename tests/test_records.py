@@ -56,3 +56,9 @@ def test_cli_schema_validates_real_records(pipeline, corpus_files):
     for path in corpus_files:
         record = pipeline(path.read_text(encoding="utf-8"), source=str(path))
         jsonschema.validate(json.loads(record.model_dump_json()), schema)
+
+
+def test_record_has_no_stray_fields(pipeline):
+    data = pipeline("金山云募资约28亿港元。").model_dump()
+    assert "ITEM_FIELDS" not in data
+    assert set(data) == set(ArticleRecord.model_fields)

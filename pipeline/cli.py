@@ -95,7 +95,7 @@ def extract(
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=_stderr(), disable=not show_progress, transient=False) as progress:
-            for source, result in _results(files, jsonl_input, published, progress):
+            for _source, result in _results(files, jsonl_input, published, progress):
                 failed += not hasattr(result, "entities")
                 sink.write([result])
         sink.commit()
@@ -173,9 +173,8 @@ def reprocess(
     if not folder.is_dir():
         _fail(EXIT_USAGE, f"not a folder: {folder}")
     prepare_prefect_env()
-    from pipeline.errors import ZhnewsError
-
     import flows
+    from pipeline.errors import ZhnewsError
 
     try:
         summary = flows.reprocess(str(folder), jsonl=jsonl or None, sqlite=sqlite or None,

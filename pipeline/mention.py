@@ -56,6 +56,17 @@ def select_longest(mentions: list[Mention]) -> list[Mention]:
     return sorted(chosen, key=lambda m: m.start)
 
 
+def run_patterns(ctx: "Context", patterns, resolve, *, rules) -> list[Mention]:
+    """Run each compiled pattern over the text, resolve every match, keep the longest non-overlapping."""
+    found = []
+    for pattern in patterns:
+        for m in pattern.rx.finditer(ctx.text):
+            mention = resolve(m, pattern, ctx, rules=rules)
+            if mention is not None:
+                found.append(mention)
+    return select_longest(found)
+
+
 CLAUSE_BREAKS = frozenset("。！？；!?;\n")
 COMMA_BREAKS = CLAUSE_BREAKS | frozenset(",，")
 

@@ -10,22 +10,21 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.mention import COMMA_BREAKS, Context, Mention, clause_start, select_longest
+from pipeline.mention import COMMA_BREAKS, Context, Mention, clause_start, run_patterns
 from pipeline.numbers import (
-    find_qualifier, has_chinese_digit, parse_number, plain, trailing_large_unit, trim_span,
+    find_qualifier,
+    has_chinese_digit,
+    parse_number,
+    plain,
+    trailing_large_unit,
+    trim_span,
 )
 from pipeline.resources import Compiled, Rules
 
 
 def extract_money(ctx: Context, *, rules: Rules) -> list[Mention]:
     """Money and exchange-rate mentions (family `money` or `exchange_rate`), non-overlapping."""
-    found: list[Mention] = []
-    for pattern in rules.money_patterns:
-        for m in pattern.rx.finditer(ctx.text):
-            mention = resolve_money(m, pattern, ctx, rules=rules)
-            if mention is not None:
-                found.append(mention)
-    return select_longest(found)
+    return run_patterns(ctx, rules.money_patterns, resolve_money, rules=rules)
 
 
 def _amount(num: str | None, mult: str | None, rules: Rules) -> Decimal | None:

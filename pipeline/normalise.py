@@ -62,6 +62,9 @@ def decode_bytes(raw: bytes, *, source: str | None = None) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    guess = _utf16_without_bom(raw)
+    if guess is not None:
+        return guess
     candidates: list[tuple[str, str]] = []
     for name in ("gb18030", "big5"):
         try:
@@ -73,6 +76,22 @@ def decode_bytes(raw: bytes, *, source: str | None = None) -> tuple[str, str]:
     if len(candidates) == 1:
         return candidates[0]
     return max(candidates, key=lambda c: _plausibility(c[0]))
+
+
+def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """UTF-16 with no BOM: ASCII characters leave a NUL in every other byte (newlines, digits, spaces)."""
+    if len(raw) < 4 or len(raw) % 2 or b"\x00" not in raw:
+        return None
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    half = len(raw) // 2
+    name = "utf-16-le" if odd > 0.1 * half and even < odd / 4 else "utf-16-be" if even > 0.1 * half and odd < even / 4 else None
+    if name is None:
+        return None
+    try:
+        text = raw.decode(name)
+    except UnicodeDecodeError:
+        return None
+    return text, name
 
 
 def _plausibility(text: str) -> float:

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.mention import Context, Mention, select_longest
+from pipeline.mention import Context, Mention, run_patterns
 from pipeline.numbers import find_qualifier, has_chinese_digit, parse_number, plain, trim_span
 from pipeline.resources import Compiled, Rules
 
 
 def extract_percent(ctx: Context, *, rules: Rules) -> list[Mention]:
-    found = []
-    for pattern in rules.percent_patterns:
-        for m in pattern.rx.finditer(ctx.text):
-            mention = resolve_percent(m, pattern, ctx, rules=rules)
-            if mention is not None:
-                found.append(mention)
-    return select_longest(found)
+    return run_patterns(ctx, rules.percent_patterns, resolve_percent, rules=rules)
 
 
 def resolve_percent(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: Rules) -> Mention | None:

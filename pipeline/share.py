@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import regex
 
-from pipeline.mention import Context, Mention, select_longest, sentence_bounds
+from pipeline.mention import Context, Mention, run_patterns, sentence_bounds
 from pipeline.numbers import has_chinese_digit, parse_number, plain, trim_span
 from pipeline.resources import Compiled, Rules
 
 
 def extract_share(ctx: Context, *, rules: Rules) -> list[Mention]:
-    found = []
-    for pattern in rules.share_patterns:
-        for m in pattern.rx.finditer(ctx.text):
-            mention = resolve_share(m, pattern, ctx, rules=rules)
-            if mention is not None:
-                found.append(mention)
-    chosen = select_longest(found)
+    chosen = run_patterns(ctx, rules.share_patterns, resolve_share, rules=rules)
     # a tranche without its own class takes the class of the count before it in the same sentence
     out: list[Mention] = []
     for mention in chosen:

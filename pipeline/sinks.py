@@ -21,8 +21,20 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import (
-    JSON, Column, DateTime, ForeignKeyConstraint, Index, Integer, MetaData, String, Table, Text, create_engine,
-    delete, event, select,
+    JSON,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    select,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine

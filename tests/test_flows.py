@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import CORPUS
 from sqlalchemy import create_engine, func, select
 
 import flows
 from pipeline.sinks import articles, errors_table
-
-from conftest import CORPUS
 
 
 def test_extract_batch_logic_without_prefect(tmp_path):

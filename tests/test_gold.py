@@ -7,10 +7,9 @@ Run `pytest tests/test_gold.py -s` (or `zhnews score`) to see the table.
 from __future__ import annotations
 
 import pytest
+from conftest import CORPUS, GOLD
 
 from pipeline.evaluate import CATEGORIES, format_table, load_gold, score_record
-
-from conftest import CORPUS, GOLD
 
 GOLD_FILES = sorted(GOLD.glob("*.yaml"))
 FLOORS = {  # (precision, recall) on corpus/
@@ -32,7 +31,7 @@ def test_every_corpus_article_has_gold():
 def test_gold_is_well_formed(gold_file):
     gold = load_gold(gold_file)
     original = (CORPUS / gold["article"]).read_text(encoding="utf-8")
-    for cat, (keys, secondary) in CATEGORIES.items():
+    for cat, (keys, _secondary) in CATEGORIES.items():
         items = gold.get(cat) or []
         last_end = -1
         for item in items:

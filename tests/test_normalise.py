@@ -27,6 +27,12 @@ def test_decode_names_the_encoding(encoding, prefix, expected):
     assert name == expected
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_decode_utf16_without_bom(encoding):
+    text = "金山雲於2024年公佈計劃,收入為人民幣7,785.2百萬元。\n"
+    assert decode_bytes(text.encode(encoding)) == (text, encoding)
+
+
 def test_decode_simplified_gb18030():
     s = "金山云计划于2024年发布财报，市值逼近52亿美元。"
     assert decode_bytes(s.encode("gb18030")) == (s, "gb18030")

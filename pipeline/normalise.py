@@ -79,19 +79,26 @@ def decode_bytes(raw: bytes, *, source: str | None = None) -> tuple[str, str]:
 
 
 def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
-    """UTF-16 with no BOM: ASCII characters leave a NUL in every other byte (newlines, digits, spaces)."""
-    if len(raw) < 4 or len(raw) % 2 or b"\x00" not in raw:
+    """UTF-16 with no BOM: ASCII characters leave a NUL in every other byte, and the decoded text must
+    read as text (letters, digits, CJK, punctuation, white space), not as random code points."""
+    if len(raw) < 8 or len(raw) % 2 or b"\x00" not in raw:
         return None
     even, odd = raw[0::2].count(0), raw[1::2].count(0)
-    half = len(raw) // 2
-    name = "utf-16-le" if odd > 0.1 * half and even < odd / 4 else "utf-16-be" if even > 0.1 * half and odd < even / 4 else None
-    if name is None:
+    if odd > even:
+        name = "utf-16-le"
+    elif even > odd:
+        name = "utf-16-be"
+    else:
         return None
     try:
         text = raw.decode(name)
     except UnicodeDecodeError:
         return None
-    return text, name
+    sensible = sum(1 for ch in text if _SENSIBLE.match(ch))
+    return (text, name) if sensible >= 0.95 * len(text) else None
+
+
+_SENSIBLE = regex.compile(r"[\p{Han}\p{L}\p{N}\p{P}\p{Zs}\n\r\t\p{Sc}\p{Sm}]")
 
 
 def _plausibility(text: str) -> float:

@@ -133,3 +133,8 @@ def test_offset_map_is_monotone_and_in_bounds(corpus_files):
             assert 0 <= s <= e <= len(original)
             assert s >= prev
             prev = s
+
+
+def test_random_bytes_are_not_taken_for_utf16():
+    with pytest.raises(DecodeError):
+        decode_bytes(b"\x80\x80\xff\x00\x81\xfe\x80\x80\xff\x00\x81\xfe")

@@ -98,7 +98,8 @@ def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
     return (text, name) if sensible >= 0.95 * len(text) else None
 
 
-_SENSIBLE = regex.compile(r"[\p{Han}\p{L}\p{N}\p{P}\p{Zs}\n\r\t\p{Sc}\p{Sm}]")
+# what Chinese news is written in: ASCII, Han, CJK and general punctuation, full-width forms
+_SENSIBLE = regex.compile(r"[\x20-\x7e\n\r\t\p{Han}\u3000-\u303f\uff00-\uffef\u2000-\u206f]")
 
 
 def _plausibility(text: str) -> float:

@@ -23,8 +23,34 @@ from pipeline.resources import Compiled, Rules
 
 
 def extract_money(ctx: Context, *, rules: Rules) -> list[Mention]:
-    """Money and exchange-rate mentions (family `money` or `exchange_rate`), non-overlapping."""
-    return run_patterns(ctx, rules.money_patterns, resolve_money, rules=rules)
+    """Money and exchange-rate mentions (family `money` or `exchange_rate`), non-overlapping.
+
+    Bare 元 is CNY unless the article is clearly about another currency area (see `area_currency`).
+    """
+    found = run_patterns(ctx, rules.money_patterns, resolve_money, rules=rules)
+    area = area_currency(found, rules)
+    out = []
+    for m in found:
+        if "generic" in m.fields:
+            fields = dict(m.fields)
+            if fields.pop("generic") and area:
+                fields["currency"] = area
+            m = Mention(m.family, m.rule, m.start, m.end, fields)
+        out.append(m)
+    return out
+
+
+def area_currency(mentions: list[Mention], rules: Rules) -> str | None:
+    """The currency bare 元 means in this article, when not CNY: a currency area the article names
+    at least `area_min_mentions` times, with no explicit CNY anywhere."""
+    named = [m.fields["currency"] for m in mentions if m.family == "money" and not m.fields.get("generic")]
+    if "CNY" in named:
+        return None
+    counts = {c: named.count(c) for c in rules.money.currency_areas}
+    best = max(counts, key=counts.get, default=None)
+    if best and counts[best] >= rules.money.area_min_mentions and list(counts.values()).count(counts[best]) == 1:
+        return best
+    return None
 
 
 def _amount(num: str | None, mult: str | None, rules: Rules) -> Decimal | None:
@@ -54,9 +80,14 @@ def _currency(prefix: str | None, suffix: str | None, tail: str | None, rules: R
     return None
 
 
+def _is_generic(prefix: str | None, suffix: str | None, tail: str | None, rules: Rules) -> bool:
+    """Only a bare 元/块 named the currency: the article's currency area may change it."""
+    return not prefix and not tail and suffix in rules.money.generic_forms
+
+
 def _is_word_not_money(ctx: Context, m: regex.Match, num_group: str, rules: Rules) -> bool:
     text = ctx.text
-    start = m.start(num_group)
+    start = m.start()
     if start > 0 and text[start - 1] in rules.money.not_before:
         return True
     suffix = m.groupdict().get("suf")
@@ -105,19 +136,22 @@ def resolve_money(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: Rul
         if cur is None or low > high:
             return None
         sign = -1 if g.get("neg") else 1
-        fields = {"value": plain(sign * low), "value_max": plain(sign * high), "currency": cur}
+        fields = {"value": plain(sign * low), "value_max": plain(sign * high), "currency": cur,
+                  "generic": _is_generic(g.get("cur"), g.get("suf"), g.get("suf_tail"), rules)}
     else:
-        if _is_word_not_money(ctx, m, "num", rules):
+        num_group = "paren" if g.get("paren") else "num"
+        if _is_word_not_money(ctx, m, num_group, rules):
             return None
-        value = _amount(g["num"], g.get("mult"), rules)
+        value = _amount(g[num_group], g.get("mult"), rules)
         if value is None:
             return None
         cur = _currency(g.get("cur"), g.get("suf"), g.get("suf_tail"), rules)
         if cur is None:
             return None
-        if g.get("neg") or g.get("neg2"):
+        if g.get("neg") or g.get("neg2") or g.get("paren"):
             value = -value
-        fields = {"value": plain(value), "value_max": None, "currency": cur}
+        fields = {"value": plain(value), "value_max": None, "currency": cur,
+                  "generic": _is_generic(g.get("cur"), g.get("suf"), g.get("suf_tail"), rules)}
     qualifier = "over" if g.get("inside") else find_qualifier(ctx.text, start, end, rules)
     fields["qualifier"] = qualifier
     fields["per_share"] = _per_share(ctx, start, end, rules)

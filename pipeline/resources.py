@@ -61,6 +61,8 @@ class PerShare(Strict):
 class MoneyRules(Strict):
     family: Literal["money"]
     default_currency: str
+    currency_areas: list[str]
+    area_min_mentions: int
     currencies: dict[str, list[str]]
     generic_forms: list[str]
     symbol_prefix: list[str]

@@ -13,9 +13,9 @@ from pipeline.evaluate import CATEGORIES, format_table, load_gold, score_record
 
 GOLD_FILES = sorted(GOLD.glob("*.yaml"))
 FLOORS = {  # (precision, recall) on corpus/
-    "money": (0.95, 0.95),
+    "money": (0.97, 0.97),  # value and currency (issue: money, numbers and percentages)
     "exchange_rates": (0.95, 0.95),
-    "percentages": (0.95, 0.95),
+    "percentages": (0.97, 0.97),
     "dates": (0.95, 0.95),
     "shares": (0.95, 0.95),
     "stock_codes": (0.95, 0.95),

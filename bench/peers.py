@@ -1,0 +1,266 @@
+"""zhnews against JioNLP's `extract_money`, side by side, on the same inputs.
+
+    pip install -e ".[bench]"        # JioNLP is a benchmark-only extra, never a runtime dependency
+    python bench/peers.py            # prints one table: precision, recall, F1 and speed per system
+
+Inputs:
+- corpus: the five articles in `corpus/`, scored against the money in `tests/gold/`, and the simplified
+  (mainland) articles alone, JioNLP's home ground;
+- cases: every form, in-context sentence and negative in `tests/corpus/money.yaml`, as written, in
+  traditional script, and in full width (the same variants the test runner uses).
+
+Matching is the same for both systems and deliberately lenient, so span conventions do not decide the
+result: a predicted amount matches an expected one when their spans overlap and value (and range end) and
+currency are equal. JioNLP keeps qualifiers inside its spans (近52亿美元); zhnews keeps them outside.
+Speed is characters of article text per second of CPU time on the corpus, repeated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+JIO_CURRENCY = {"元": "CNY", "人民币": "CNY", "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR",
+                "日元": "JPY", "英镑": "GBP", "新台币": "TWD", "台币": "TWD", "澳门元": "MOP", "新加坡元": "SGD",
+                "美金": "USD", "块": "CNY", "澳元": "AUD", "加元": "CAD", "韩元": "KRW", "卢布": "RUB"}
+
+
+@dataclass
+class Amount:
+    start: int
+    end: int
+    value: Decimal
+    value_max: Decimal | None
+    currency: str | None
+
+
+def _dec(x) -> Decimal | None:
+    if x is None:
+        return None
+    try:
+        return Decimal(str(x)).normalize()
+    except InvalidOperation:
+        return None
+
+
+# ----------------------------------------------------------------------------------------------
+# the two systems, each returning Amounts with offsets into the text it was given
+
+
+class Zhnews:
+    name = "zhnews"
+
+    def __init__(self):
+        from pipeline.core import default_pipeline
+
+        self.pipeline = default_pipeline()
+
+    def money(self, text: str) -> list[Amount]:
+        record = self.pipeline(text)
+        return [Amount(m.start, m.end, _dec(m.value), _dec(m.value_max), m.currency) for m in record.money]
+
+
+class ZhnewsMoneyOnly(Zhnews):
+    """Only what money needs: normalise, table regions, the money rules (no segmentation, no NER)."""
+
+    name = "zhnews (money stage only)"
+
+    def money(self, text: str) -> list[Amount]:
+        from pipeline.mention import Context
+        from pipeline.money import extract_money
+        from pipeline.normalise import normalise
+        from pipeline.tables import table_mask
+
+        norm = normalise(text)
+        ctx = Context(norm=norm, tokens=[], table_mask=table_mask(norm.text))
+        out = []
+        for m in extract_money(ctx, rules=self.pipeline.rules):
+            if m.family != "money":
+                continue
+            s, e = norm.span(m.start, m.end)
+            f = m.fields
+            out.append(Amount(s, e, _dec(f["value"]), _dec(f["value_max"]), f["currency"]))
+        return out
+
+
+class JioNLP:
+    name = "JioNLP extract_money"
+
+    def __init__(self):
+        import io
+        from contextlib import redirect_stdout
+
+        with redirect_stdout(io.StringIO()):  # it prints a banner on import
+            import jionlp
+
+        self.jio = jionlp
+        self.version = jionlp.__version__
+
+    def money(self, text: str) -> list[Amount]:
+        out = []
+        for item in self.jio.ner.extract_money(text, with_parsing=True):
+            detail = item.get("detail") or {}
+            num = detail.get("num")
+            if isinstance(num, list):
+                value, value_max = _dec(num[0]), _dec(num[1])
+            else:
+                value, value_max = _dec(num), None
+            if value is None:
+                continue
+            cur = JIO_CURRENCY.get(detail.get("case"), detail.get("case"))
+            s, e = item["offset"]
+            out.append(Amount(s, e, value, value_max, cur))
+        return out
+
+
+# ----------------------------------------------------------------------------------------------
+# scoring
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, predicted: list[Amount], expected: list[Amount]) -> None:
+        used = set()
+        for exp in expected:
+            hit = next((i for i, p in enumerate(predicted) if i not in used and _match(p, exp)), None)
+            if hit is None:
+                self.fn += 1
+            else:
+                used.add(hit)
+                self.tp += 1
+        self.fp += len(predicted) - len(used)
+
+    @property
+    def p(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+
+def _match(p: Amount, e: Amount) -> bool:
+    overlap = p.start < e.end and e.start < p.end
+    same_max = (p.value_max or p.value) == (e.value_max or e.value)
+    return overlap and p.value == e.value and same_max and p.currency == e.currency
+
+
+def corpus_inputs(simplified_only: bool = False) -> list[tuple[str, list[Amount]]]:
+    """The gold articles; with `simplified_only`, JioNLP's home ground (mainland simplified news)."""
+    from pipeline.normalise import normalise
+
+    out = []
+    for gold_file in sorted((ROOT / "tests" / "gold").glob("*.yaml")):
+        gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+        text = (ROOT / "corpus" / gold["article"]).read_text(encoding="utf-8")
+        if simplified_only and normalise(text).script != "simplified":
+            continue
+        expected = [Amount(g["start"], g["end"], _dec(g["value"]), _dec(g.get("value_max")), g["currency"])
+                    for g in gold.get("money") or []]
+        out.append((text, expected))
+    return out
+
+
+def case_inputs(variant) -> list[tuple[str, list[Amount]]]:
+    """(text, expected) from tests/corpus/money.yaml; span offsets are located in the converted text."""
+    data = yaml.safe_load((ROOT / "tests" / "corpus" / "money.yaml").read_text(encoding="utf-8"))
+    out = []
+    for case in data.get("cases", []):
+        if case.get("xfail"):
+            continue
+        exp = case["expect"]
+        for form in map(str, case["forms"]):
+            text = variant(form)
+            out.append((text, [Amount(0, len(text), _dec(exp["value"]), _dec(exp.get("value_max")),
+                                      exp.get("currency"))]))
+    for ctx in data.get("in_context", []):
+        if ctx.get("xfail"):
+            continue
+        text = variant(ctx["text"])
+        expected = []
+        for exp in ctx["expect"]:
+            span = variant(exp["text"])
+            start = text.find(span)
+            expected.append(Amount(start, start + len(span), _dec(exp["value"]), _dec(exp.get("value_max")),
+                                   exp.get("currency")))
+        out.append((text, expected))
+    for neg in data.get("negatives", []):
+        text = neg if isinstance(neg, str) else neg["text"]
+        out.append((variant(text), []))
+    return out
+
+
+def measure(system, inputs) -> Score:
+    score = Score()
+    for text, expected in inputs:
+        score.add(system.money(text), expected)
+    return score
+
+
+def speed(system, texts: list[str], seconds: float) -> float:
+    """Characters per CPU-second, repeating the texts for at least `seconds`."""
+    for t in texts:  # warm up (model and rule loading is not throughput)
+        system.money(t)
+    chars = 0
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        for t in texts:
+            system.money(t)
+            chars += len(t)
+    return chars / (time.process_time() - start)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per speed measurement")
+    args = parser.parse_args()
+
+    from test_corpus_rules import VARIANTS  # the same variants the test runner uses
+
+    systems = [Zhnews(), ZhnewsMoneyOnly()]
+    try:
+        systems.append(JioNLP())
+    except ImportError:
+        print("JioNLP is not installed: pip install -e '.[bench]'", file=sys.stderr)
+    corpus = corpus_inputs()
+    suites = [("corpus (gold)", corpus), ("corpus, simplified only", corpus_inputs(simplified_only=True))] + [(f"cases, {name}", case_inputs(fn)) for name, fn in VARIANTS.items()]
+    texts = [t for t, _ in corpus]
+
+    header = f"{'input':<24}{'system':<28}{'expected':>9}{'P':>8}{'R':>8}{'F1':>8}"
+    print(header)
+    print("-" * len(header))
+    for label, inputs in suites:
+        n = sum(len(e) for _, e in inputs)
+        for system in systems:
+            s = measure(system, inputs)
+            print(f"{label:<24}{system.name:<28}{n:>9}{s.p:>8.3f}{s.r:>8.3f}{s.f1:>8.3f}")
+    print()
+    print(f"{'system':<28}{'chars per CPU-second':>22}{'MB per CPU-second':>20}")
+    for system in systems:
+        cps = speed(system, texts, args.seconds)
+        print(f"{system.name:<28}{cps:>22,.0f}{cps * 3 / 1e6:>20.2f}")
+    if len(systems) == 3:
+        print(f"\nJioNLP {systems[2].version}; MB counts UTF-8 bytes (3 per Chinese character).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

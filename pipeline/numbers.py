@@ -18,6 +18,12 @@ def parse_chinese(text: str, rules: Rules) -> Decimal | None:
     digits, small, large = rules.number.digits, rules.number.small_units, rules.number.large_units
     if not text:
         return None
+    if "点" in text:  # 十二点五 -> 12.5; the fraction is read digit by digit
+        whole, _, frac = text.partition("点")
+        head = parse_chinese(whole, rules) if whole else Decimal(0)
+        if head is None or not frac or any(ch not in digits for ch in frac):
+            return None
+        return head + Decimal("0." + "".join(str(digits[ch]) for ch in frac))
     if all(ch in digits for ch in text):
         if len(text) == 1:
             return Decimal(digits[text])
@@ -70,8 +76,18 @@ def trailing_large_unit(text: str, rules: Rules) -> Decimal | None:
 
 
 def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:
-    """approx / over / under from the words right before or after a span (约5亿元, 60%以上)."""
-    before = text[max(0, start - 6):start].rstrip(" ")
+    """approx / over / under from the words right before or after a span (约5亿元, 60%以上), also across
+    one verb (大约下跌12%, 最多输10亿美元)."""
+    before = text[max(0, start - 8):start].rstrip(" ")
+    q = _qualifier_before(before, rules)
+    if q is None:
+        verb = next((v for v in rules.qualifier_verbs if before.endswith(v)), None)
+        if verb:
+            q = _qualifier_before(before[: len(before) - len(verb)].rstrip(" "), rules)
+    return q or _qualifier_after(text, end, rules)
+
+
+def _qualifier_before(before: str, rules: Rules) -> str | None:
     for word, q in rules.qualifier_before:
         if before.endswith(word):
             lead = before[: len(before) - len(word)]
@@ -80,11 +96,20 @@ def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:
             if word == "超" and lead.endswith("远"):  # 远超X: "far exceeds X", X itself is exact
                 continue
             return q
+    return None
+
+
+def _qualifier_after(text: str, end: int, rules: Rules) -> str | None:
     after = text[end:end + 4].lstrip(" ")
     for word, q in rules.qualifier_after:
         if after.startswith(word):
+            if word == "多" and after[1:2] in _COUNTED:  # 三成多 is "over"; 5亿元多个项目 is not
+                continue
             return q
     return None
+
+
+_COUNTED = set("个家种名位项次只人年月天倍条件")
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -18,10 +18,12 @@ def resolve_percent(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: R
     if ctx.in_table(start, end):
         return None
     g = m.groupdict()
-    if pattern.id == "percent.range":
+    if pattern.id.endswith("_range") or pattern.id == "percent.range":
         low, high = parse_number(g["num1"], rules), parse_number(g["num2"], rules)
         if low is None or high is None:
             return None
+        if pattern.id == "percent.cheng_range":
+            low, high = low * 10, high * 10
         if g.get("neg"):
             low = -low
         if g.get("neg2"):
@@ -48,5 +50,5 @@ def resolve_percent(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: R
         "value": plain(value),
         "value_max": plain(value_max) if value_max is not None else None,
         "qualifier": find_qualifier(ctx.text, start, end, rules),
-        "points": pattern.id == "percent.points",
+        "points": pattern.id in ("percent.points", "percent.points_range"),
     })

@@ -49,6 +49,7 @@ class QualifierWords(Strict):
 class Qualifiers(Strict):
     before: QualifierWords
     after: QualifierWords
+    verbs: list[str]
     inside: QualifierWords
 
 
@@ -87,6 +88,7 @@ class MoneyRules(Strict):
 class PercentRules(Strict):
     family: Literal["percent"]
     range_joiners: list[str]
+    not_cheng_word: str
     patterns: list[PatternSpec]
 
 
@@ -242,6 +244,7 @@ class Rules:
         self.qualifier_before = [(w, q) for q in ("approx", "over", "under")
                                  for w in getattr(m.qualifiers.before, q)]
         self.qualifier_before.sort(key=lambda wq: -len(wq[0]))
+        self.qualifier_verbs = sorted(m.qualifiers.verbs, key=len, reverse=True)
         self.qualifier_after = [(w, q) for q in ("approx", "over", "under")
                                 for w in getattr(m.qualifiers.after, q)]
         self.qualifier_after.sort(key=lambda wq: -len(wq[0]))
@@ -249,6 +252,7 @@ class Rules:
         p = self.percent
         self.percent_patterns = _compile("percent", p.patterns, {
             "arabic": arabic, "number": number, "range_joiner": alternation(p.range_joiners),
+            "not_cheng_word": p.not_cheng_word,
         }, guard=START_GUARD)
 
         s = self.share

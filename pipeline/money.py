@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import regex
 
-from pipeline.mention import COMMA_BREAKS, Context, Mention, clause_start, run_patterns
+from pipeline.mention import COMMA_BREAKS, Context, Mention, clause_start, run_patterns, sentence_bounds
 from pipeline.numbers import (
     find_qualifier,
     has_chinese_digit,
@@ -27,7 +27,7 @@ def extract_money(ctx: Context, *, rules: Rules) -> list[Mention]:
 
     Bare 元 is CNY unless the article is clearly about another currency area (see `area_currency`).
     """
-    found = run_patterns(ctx, rules.money_patterns, resolve_money, rules=rules)
+    found = rates_in_context(ctx, run_patterns(ctx, rules.money_patterns, resolve_money, rules=rules), rules)
     area = area_currency(found, rules)
     out = []
     for m in found:
@@ -36,6 +36,27 @@ def extract_money(ctx: Context, *, rules: Rules) -> list[Mention]:
             if fields.pop("generic") and area:
                 fields["currency"] = area
             m = Mention(m.family, m.rule, m.start, m.end, fields)
+        out.append(m)
+    return out
+
+
+def rates_in_context(ctx: Context, mentions: list[Mention], rules: Rules) -> list[Mention]:
+    """After a currency pair (新台币兑美元, 人民币对美元), small plain amounts in the same sentence are the
+    rate, not money: 新台币兑美元…以32.805元收盘 is USD/TWD 32.805."""
+    pairs = list(rules.rate_pair_rx.finditer(ctx.text))
+    if not pairs:
+        return mentions
+    out = []
+    for m in mentions:
+        f = m.fields
+        pair = next((p for p in reversed(pairs) if p.end() <= m.start
+                     and sentence_bounds(ctx.text, m.start)[0] <= p.start()), None)
+        if (pair is not None and m.family == "money" and f["value_max"] is None and abs(f["value"]) < 1000
+                and not any(u in ctx.text[m.start:m.end] for u in "万亿兆")):
+            quote, base = rules.currency_of[pair["quote"]], rules.currency_of[pair["base"]]
+            if f.get("generic") or f["currency"] == quote:
+                m = Mention("exchange_rate", "money.rate_in_context", m.start, m.end,
+                            {"value": f["value"], "value_max": None, "base": base, "quote": quote})
         out.append(m)
     return out
 
@@ -69,8 +90,8 @@ def _amount(num: str | None, mult: str | None, rules: Rules) -> Decimal | None:
 
 def _currency(prefix: str | None, suffix: str | None, tail: str | None, rules: Rules) -> str | None:
     generic = set(rules.money.generic_forms)
-    if tail:
-        return "CNY"
+    if tail:  # 1亿元人民币, 1,500元新台币, 100万元港币
+        return rules.currency_of[tail]
     if suffix and suffix not in generic:
         return rules.currency_of[suffix]
     if prefix:
@@ -91,20 +112,31 @@ def _is_word_not_money(ctx: Context, m: regex.Match, num_group: str, rules: Rule
     if start > 0 and text[start - 1] in rules.money.not_before:
         return True
     suffix = m.groupdict().get("suf")
-    if suffix in rules.money.generic_forms:
+    if suffix in rules.money.generic_forms and not m.groupdict().get("suf_tail"):
         after = text[m.end(): m.end() + 2]
         if any(after.startswith(w) for w in rules.money.not_after):
             return True
+        if (suffix in rules.money.measure_word_forms and _HAN.match(after[:1])
+                and not any(after.startswith(w) for w in rules.money.measure_word_ok_after)):
+            return True  # 两块住宅用地: 块 is a measure word here
     return False
+
+
+_HAN = regex.compile(r"\p{Han}")
 
 
 def _per_share(ctx: Context, start: int, end: int, rules: Rules) -> bool:
     ps = rules.money.per_share
+    unit = ctx.text[end:end + 2]
+    if unit.startswith("/"):  # a price per unit: /股 is a share price, /吨 or /桶 is not
+        return unit == "/股"
     lo = clause_start(ctx.text, start, ps.window, COMMA_BREAKS)
     if ctx.text[lo:lo + 1] in ("而", "较") and lo > 0:  # …每股亏损为0.54元,而二零二三年为0.61元: same metric
         lo = clause_start(ctx.text, lo - 1, ps.window * 2, COMMA_BREAKS)
     window = ctx.text[lo:start]
     if any(cue in window for cue in ps.before):
+        return True
+    if any(window.rstrip().endswith(cue) for cue in ps.adjacent):
         return True
     after = ctx.text[end:end + 3]
     return any(after.startswith(cue) for cue in ps.after)
@@ -131,12 +163,20 @@ def resolve_money(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: Rul
             if unit is not None and trailing_large_unit(g["num1"], rules) is None:
                 low *= unit
         cur = _currency(g.get("cur"), g.get("suf"), g.get("suf_tail"), rules)
-        if g.get("suf1") and _currency(None, g["suf1"], None, rules) != cur:
+        if g.get("suf1") and _currency(g.get("cur"), g["suf1"], None, rules) != cur:
             return None  # 60亿港元至40亿美元 is two amounts, not a range
-        if cur is None or low > high:
+        if g.get("cur2") and rules.currency_of[g["cur2"]] != cur:
             return None
-        sign = -1 if g.get("neg") else 1
-        fields = {"value": plain(sign * low), "value_max": plain(sign * high), "currency": cur,
+        if cur is None:
+            return None
+        if g.get("neg"):
+            low = -low
+            if not g.get("neg2"):
+                high = -high  # 负3至5亿元: the sign covers the range
+        if g.get("neg2"):
+            high = -high
+        low, high = min(low, high), max(low, high)
+        fields = {"value": plain(low), "value_max": plain(high), "currency": cur,
                   "generic": _is_generic(g.get("cur"), g.get("suf"), g.get("suf_tail"), rules)}
     else:
         num_group = "paren" if g.get("paren") else "num"
@@ -145,6 +185,12 @@ def resolve_money(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: Rul
         value = _amount(g[num_group], g.get("mult"), rules)
         if value is None:
             return None
+        if g.get("big"):  # 3亿5000万元 = 3亿 + 5000万
+            big = _amount(g["big"], None, rules)
+            unit = rules.money.multipliers[g["bigmult"]]
+            if big is None or value >= unit:
+                return None
+            value += big * unit
         cur = _currency(g.get("cur"), g.get("suf"), g.get("suf_tail"), rules)
         if cur is None:
             return None
@@ -152,7 +198,7 @@ def resolve_money(m: regex.Match, pattern: Compiled, ctx: Context, *, rules: Rul
             value = -value
         fields = {"value": plain(value), "value_max": None, "currency": cur,
                   "generic": _is_generic(g.get("cur"), g.get("suf"), g.get("suf_tail"), rules)}
-    qualifier = "over" if g.get("inside") else find_qualifier(ctx.text, start, end, rules)
+    qualifier = "over" if g.get("inside") or g.get("inside2") else find_qualifier(ctx.text, start, end, rules)
     fields["qualifier"] = qualifier
     fields["per_share"] = _per_share(ctx, start, end, rules)
     return Mention("money", pattern.id, start, end, fields)
@@ -162,11 +208,16 @@ def _rate(m: regex.Match, pattern: Compiled, ctx: Context, start: int, end: int,
     g = m.groupdict()
     a = _amount(g["num1"], None, rules)
     b = _amount(g["num2"], None, rules)
-    cur_a = _currency(g.get("cur1"), g.get("suf1"), None, rules)
+    a_max = _amount(g.get("num1b"), None, rules) if g.get("num1b") else None
+    suf1 = g.get("suf1") or g.get("suf1b")
+    cur_a = _currency(g.get("cur1"), suf1, None, rules)
     cur_b = _currency(g.get("cur2"), g.get("suf2"), None, rules)
     if not a or not b or cur_a is None or cur_b is None or cur_a == cur_b:
         return None
+    if a_max is not None:  # a band: 7.75港元至7.85港元兑1美元
+        return Mention("exchange_rate", pattern.id, start, end,
+                       {"value": plain(a / b), "value_max": plain(a_max / b), "base": cur_b, "quote": cur_a})
     if a == 1 and b != 1:  # 1美元兑7.2元人民币: the side with 1 is the base
         a, b, cur_a, cur_b = b, a, cur_b, cur_a
     return Mention("exchange_rate", pattern.id, start, end,
-                   {"value": plain(a / b), "base": cur_b, "quote": cur_a})
+                   {"value": plain(a / b), "value_max": None, "base": cur_b, "quote": cur_a})

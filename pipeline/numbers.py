@@ -64,8 +64,8 @@ def parse_number(text: str, rules: Rules) -> Decimal | None:
 
 
 def has_chinese_digit(text: str, rules: Rules) -> bool:
-    """A Chinese numeral needs a digit (三千, 二十) or a leading 十; 千元 and 百万 alone are units."""
-    return text[:1] == "十" or any(ch in rules.number.digits for ch in text)
+    """A Chinese numeral needs a digit (三千, 二十) or a leading 十/拾; 千元 and 百万 alone are units."""
+    return text[:1] in ("十", "拾") or any(ch in rules.number.digits for ch in text)
 
 
 def trailing_large_unit(text: str, rules: Rules) -> Decimal | None:
@@ -77,13 +77,13 @@ def trailing_large_unit(text: str, rules: Rules) -> Decimal | None:
 
 def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:
     """approx / over / under from the words right before or after a span (约5亿元, 60%以上), also across
-    one verb (大约下跌12%, 最多输10亿美元)."""
+    one word in between (大约下跌12%, 最多输10亿美元, 不超过每股30元)."""
     before = text[max(0, start - 8):start].rstrip(" ")
     q = _qualifier_before(before, rules)
     if q is None:
-        verb = next((v for v in rules.qualifier_verbs if before.endswith(v)), None)
-        if verb:
-            q = _qualifier_before(before[: len(before) - len(verb)].rstrip(" "), rules)
+        word = next((v for v in rules.qualifier_between if before.endswith(v)), None)
+        if word:
+            q = _qualifier_before(before[: len(before) - len(word)].rstrip(" "), rules)
     return q or _qualifier_after(text, end, rules)
 
 
@@ -91,10 +91,8 @@ def _qualifier_before(before: str, rules: Rules) -> str | None:
     for word, q in rules.qualifier_before:
         if before.endswith(word):
             lead = before[: len(before) - len(word)]
-            if word == "近" and lead.endswith(("最", "附", "接", "将")):
-                continue
-            if word == "超" and lead.endswith("远"):  # 远超X: "far exceeds X", X itself is exact
-                continue
+            if lead and lead[-1] in rules.money.qualifiers.not_after_word.get(word, ()):
+                continue  # 签约, 最近, 远超: the end of another word
             return q
     return None
 

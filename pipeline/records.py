@@ -61,6 +61,7 @@ class Money(Item):
 
 class ExchangeRate(Item):
     value: ExactDecimal = Field(description="units of `quote` for one unit of `base`")
+    value_max: ExactDecimal | None = Field(None, description="the upper end of a band (7.75至7.85港元兑1美元)")
     base: str = Field(pattern=r"^[A-Z]{3}$")
     quote: str = Field(pattern=r"^[A-Z]{3}$")
 

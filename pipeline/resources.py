@@ -49,12 +49,14 @@ class QualifierWords(Strict):
 class Qualifiers(Strict):
     before: QualifierWords
     after: QualifierWords
-    verbs: list[str]
+    between: list[str]
+    not_after_word: dict[str, list[str]]
     inside: QualifierWords
 
 
 class PerShare(Strict):
     before: list[str]
+    adjacent: list[str]
     after: list[str]
     window: int = 24
 
@@ -72,8 +74,11 @@ class MoneyRules(Strict):
     per_share: PerShare
     not_after: list[str]
     not_before: list[str]
+    measure_word_forms: list[str]
+    measure_word_ok_after: list[str]
     range_joiners: list[str]
     rate_joiners: list[str]
+    rate_pair: str
     patterns: list[PatternSpec]
 
     @field_validator("currencies")
@@ -230,7 +235,11 @@ class Rules:
         forms = [f for fs in m.currencies.values() for f in fs]
         self.currency_of: dict[str, str] = {f: code for code, fs in m.currencies.items() for f in fs}
         generic = set(m.generic_forms) | {"元人民币"}
+        # currency names that are words (人民币, 新台币, 港币): they may follow 元 and name a rate pair
+        named = [f for f in forms if f not in generic and f not in m.symbol_prefix and not f.isascii()]
         money_pieces = {
+            "tail": alternation(named),
+            "currency_name": alternation(named),
             "number": number,
             "prefix": alternation(f for f in forms if f not in generic),
             "suffix": alternation(f for f in forms if f not in m.symbol_prefix),
@@ -241,10 +250,11 @@ class Rules:
             "inside": alternation(m.qualifiers.inside.over),
         }
         self.money_patterns = _compile("money", m.patterns, money_pieces, guard=START_GUARD)
+        self.rate_pair_rx = regex.compile(expand(m.rate_pair, money_pieces))
         self.qualifier_before = [(w, q) for q in ("approx", "over", "under")
                                  for w in getattr(m.qualifiers.before, q)]
         self.qualifier_before.sort(key=lambda wq: -len(wq[0]))
-        self.qualifier_verbs = sorted(m.qualifiers.verbs, key=len, reverse=True)
+        self.qualifier_between = sorted(m.qualifiers.between, key=len, reverse=True)
         self.qualifier_after = [(w, q) for q in ("approx", "over", "under")
                                 for w in getattr(m.qualifiers.after, q)]
         self.qualifier_after.sort(key=lambda wq: -len(wq[0]))

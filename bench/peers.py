@@ -160,7 +160,8 @@ class Score:
 def _match(p: Amount, e: Amount) -> bool:
     overlap = p.start < e.end and e.start < p.end
     same_max = (p.value_max or p.value) == (e.value_max or e.value)
-    return overlap and p.value == e.value and same_max and p.currency == e.currency
+    same_currency = e.currency is None or p.currency == e.currency  # a case may leave the currency open
+    return overlap and p.value == e.value and same_max and same_currency
 
 
 def corpus_inputs(simplified_only: bool = False) -> list[tuple[str, list[Amount]]]:

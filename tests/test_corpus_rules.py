@@ -108,3 +108,14 @@ def test_negatives(pipeline, family, ref, text):
     for convert in VARIANTS.values():
         items = _items(pipeline(convert(text), published=ref), family)
         assert not items, f"{convert(text)!r} must yield no {family}: {items}"
+
+
+def test_money_and_percent_corpora_are_large_enough():
+    """The money/percent case corpus holds at least 400 entries, at least 60 of them negatives."""
+    total = negatives = 0
+    for family in ("money", "percent"):
+        data = yaml.safe_load((CORPUS_DIR / f"{family}.yaml").read_text(encoding="utf-8"))
+        negatives += len(data.get("negatives", []))
+        total += sum(len(c["forms"]) for c in data.get("cases", [])) + len(data.get("in_context", []))
+    total += negatives
+    assert total >= 400 and negatives >= 60, (total, negatives)

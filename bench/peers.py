@@ -1,4 +1,4 @@
-"""zhnews against JioNLP's `extract_money`, side by side, on the same inputs.
+"""zhnews against JioNLP's `extract_money` and `extract_time`, side by side, on the same inputs.
 
     pip install -e ".[bench]"        # JioNLP is a benchmark-only extra, never a runtime dependency
     python bench/peers.py            # prints one table: precision, recall, F1 and speed per system
@@ -13,14 +13,22 @@ Matching is the same for both systems and deliberately lenient, so span conventi
 result: a predicted amount matches an expected one when their spans overlap and value (and range end) and
 currency are equal. JioNLP keeps qualifiers inside its spans (近52亿美元); zhnews keeps them outside.
 Speed is characters of article text per second of CPU time on the corpus, repeated.
+
+Dates are compared on what they denote: the first and last day of the period (2025-H1 is 2025-01-01 to
+2025-06-30; a range runs to the end of its last period). A predicted date matches an expected one when
+the spans overlap and both days are equal. Both systems get the same reference date: the pinned one in
+the case corpus; on the corpus, the article's own date from the gold, or, where the article states none,
+its first full date (JioNLP otherwise falls back to the clock, which zhnews never does).
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -229,10 +237,203 @@ def speed(system, texts: list[str], seconds: float) -> float:
     return chars / (time.process_time() - start)
 
 
+# ----------------------------------------------------------------------------------------------
+# dates
+
+
+@dataclass
+class Period:
+    start: int
+    end: int
+    first: date
+    last: date
+
+
+def iso_bounds(value: str) -> tuple[date, date]:
+    """First and last day of an ISO period value (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Hn)."""
+    y = int(value[:4])
+    rest = value[5:]
+    if not rest:
+        return date(y, 1, 1), date(y, 12, 31)
+    if rest.startswith("Q"):
+        q = int(rest[1])
+        m0, m1 = 3 * q - 2, 3 * q
+    elif rest.startswith("H"):
+        h = int(rest[1])
+        m0, m1 = (1, 6) if h == 1 else (7, 12)
+    elif len(rest) == 2:
+        m0 = m1 = int(rest)
+    else:
+        d = date.fromisoformat(value)
+        return d, d
+    return date(y, m0, 1), date(y, m1, calendar.monthrange(y, m1)[1])
+
+
+def period(start: int, end: int, value: str, end_value: str | None) -> Period:
+    first, last = iso_bounds(value)
+    if end_value:
+        last = iso_bounds(end_value)[1]
+    return Period(start, end, first, last)
+
+
+class ZhnewsDates:
+    name = "zhnews"
+
+    def __init__(self):
+        from pipeline.core import default_pipeline
+
+        self.pipeline = default_pipeline()
+
+    def dates(self, text: str, ref: str | None) -> list[Period]:
+        record = self.pipeline(text, published=ref)
+        return [period(d.start, d.end, d.value, d.end_value) for d in record.dates]
+
+
+class JioNLPDates:
+    name = "JioNLP extract_time"
+
+    def __init__(self):
+        self.jio = JioNLP().jio
+
+    def dates(self, text: str, ref: str | None) -> list[Period]:
+        base = time.mktime(datetime.fromisoformat(ref or "2025-01-01").timetuple())
+        out = []
+        for item in self.jio.ner.extract_time(text, time_base=base, with_parsing=True):
+            detail = item.get("detail") or {}
+            span = detail.get("time")
+            if detail.get("type") not in ("time_point", "time_span") or not isinstance(span, list):
+                continue  # durations (time_delta) and recurring periods are not dates
+            try:
+                first = datetime.strptime(span[0], "%Y-%m-%d %H:%M:%S").date()
+                last = datetime.strptime(span[1], "%Y-%m-%d %H:%M:%S").date()
+            except (TypeError, ValueError):
+                continue  # open-ended ("inf") spans
+            out.append(Period(item["offset"][0], item["offset"][1], first, last))
+        return out
+
+
+def _period_match(p: Period, e: Period) -> bool:
+    return p.start < e.end and e.start < p.end and p.first == e.first and p.last == e.last
+
+
+def score_dates(system, inputs) -> Score:
+    score = Score()
+    for text, ref, expected in inputs:
+        predicted = system.dates(text, ref)
+        used = set()
+        for exp in expected:
+            hit = next((i for i, p in enumerate(predicted) if i not in used and _period_match(p, exp)), None)
+            if hit is None:
+                score.fn += 1
+            else:
+                used.add(hit)
+                score.tp += 1
+        score.fp += len(predicted) - len(used)
+    return score
+
+
+def corpus_date_inputs():
+    out = []
+    for gold_file in sorted((ROOT / "tests" / "gold").glob("*.yaml")):
+        gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+        text = (ROOT / "corpus" / gold["article"]).read_text(encoding="utf-8")
+        items = gold.get("dates") or []
+        ref = gold.get("published") or next((g["value"] for g in items if len(g["value"]) == 10), None)
+        out.append((text, ref, [period(g["start"], g["end"], g["value"], g.get("end_value")) for g in items]))
+    return out
+
+
+def case_date_inputs(variant):
+    data = yaml.safe_load((ROOT / "tests" / "corpus" / "date.yaml").read_text(encoding="utf-8"))
+    top = str(data.get("reference_date") or "") or None
+    out = []
+    for case in data.get("cases", []):
+        if case.get("xfail"):
+            continue
+        ref = str(case.get("reference_date") or top or "") or None
+        exp = case["expect"]
+        for form in map(str, case["forms"]):
+            text = variant(form)
+            out.append((text, ref, [period(0, len(text), str(exp["value"]), exp.get("end_value"))]))
+    for ctx in data.get("in_context", []):
+        if ctx.get("xfail"):
+            continue
+        ref = str(ctx.get("reference_date") or top or "") or None
+        text = variant(ctx["text"])
+        expected = []
+        for exp in ctx["expect"]:
+            span = variant(exp["text"])
+            start = text.find(span)
+            expected.append(period(start, start + len(span), str(exp["value"]), exp.get("end_value")))
+        out.append((text, ref, expected))
+    for neg in data.get("negatives", []):
+        text = neg if isinstance(neg, str) else neg["text"]
+        ref = str(neg.get("reference_date") or top or "") if isinstance(neg, dict) else top
+        out.append((variant(text), ref or None, []))
+    return out
+
+
+def date_speed(system, inputs, seconds: float) -> float:
+    for text, ref, _ in inputs:
+        system.dates(text, ref)
+    chars = 0
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        for text, ref, _ in inputs:
+            system.dates(text, ref)
+            chars += len(text)
+    return chars / (time.process_time() - start)
+
+
+def print_table(rows) -> None:
+    header = f"{'input':<26}{'system':<28}{'expected':>9}{'P':>8}{'R':>8}{'F1':>8}"
+    print(header)
+    print("-" * len(header))
+    for label, name, n, s in rows:
+        print(f"{label:<26}{name:<28}{n:>9}{s.p:>8.3f}{s.r:>8.3f}{s.f1:>8.3f}")
+
+
+def run_dates(seconds: float) -> None:
+    from test_corpus_rules import VARIANTS
+
+    systems = [ZhnewsDates()]
+    try:
+        systems.append(JioNLPDates())
+    except ImportError:
+        print("JioNLP is not installed: pip install -e '.[bench]'", file=sys.stderr)
+    corpus = corpus_date_inputs()
+    simplified = [c for c in corpus if _is_simplified(c[0])]
+    suites = [("dates: corpus (gold)", corpus), ("dates: simplified only", simplified)] + [
+        (f"dates: cases, {name}", case_date_inputs(fn)) for name, fn in VARIANTS.items()]
+    rows = []
+    for label, inputs in suites:
+        n = sum(len(e) for _, _, e in inputs)
+        for system in systems:
+            rows.append((label, system.name, n, score_dates(system, inputs)))
+    print_table(rows)
+    print()
+    print(f"{'system':<28}{'chars per CPU-second':>22}{'MB per CPU-second':>20}")
+    for system in systems:
+        cps = date_speed(system, corpus, seconds)
+        print(f"{system.name:<28}{cps:>22,.0f}{cps * 3 / 1e6:>20.2f}")
+
+
+def _is_simplified(text: str) -> bool:
+    from pipeline.normalise import normalise
+
+    return normalise(text).script == "simplified"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per speed measurement")
+    parser.add_argument("--only", choices=("money", "dates"), help="run one comparison only")
     args = parser.parse_args()
+    if args.only != "money":
+        run_dates(args.seconds)
+        if args.only == "dates":
+            return 0
+        print()
 
     from test_corpus_rules import VARIANTS  # the same variants the test runner uses
 

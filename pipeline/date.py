@@ -64,10 +64,15 @@ def _half(g: dict) -> int | None:
 
 
 class _Pending:
-    """A year-less date waiting for its year: builds fields once the year is known."""
+    """A year-less date waiting for its year: builds fields once the year is known.
 
-    def __init__(self, rule: str, start: int, end: int, build, month: int | None):
+    `year_rule` says where the year comes from: None (inferred, see the module doc), an int (an offset
+    from the reference date's year: 去年 is -1), "context" (the explicit year before it: 同年) or
+    "context_next" (the year after that: 次年)."""
+
+    def __init__(self, rule: str, start: int, end: int, build, month: int | None, year_rule=None):
         self.rule, self.start, self.end, self.build, self.month = rule, start, end, build, month
+        self.year_rule = year_rule
 
 
 def extract_date(ctx: Context, *, rules: Rules) -> list[Mention]:
@@ -96,14 +101,36 @@ def extract_date(ctx: Context, *, rules: Rules) -> list[Mention]:
         if p is None:
             out.append(m)
             continue
-        year = infer_year(ctx, p.start, p.month, years)
+        # 同年 refers back to the last year the text spoke of, relative ones (去年) included
+        seen = [(o.start, int(o.fields["value"][:4])) for o in out]
+        year = _year_for(p, ctx, years, seen)
         if year is None:
-            ctx.warn("date_year_unknown", f"no year for {text[p.start:p.end]!r}", p.start, p.end)
             continue
         fields = p.build(year)
         if fields is not None:
             out.append(Mention("date", p.rule, p.start, p.end, {**fields, "year_inferred": True}))
     return out
+
+
+def _year_for(p: _Pending, ctx: Context, years: list[tuple[int, int]], seen: list[tuple[int, int]]) -> int | None:
+    text = ctx.text
+    if p.year_rule is None:
+        year = infer_year(ctx, p.start, p.month, years)
+        if year is None:
+            ctx.warn("date_year_unknown", f"no year for {text[p.start:p.end]!r}", p.start, p.end)
+        return year
+    if isinstance(p.year_rule, int):
+        if ctx.published is None:
+            ctx.warn("date_unresolved", f"{text[p.start:p.end]!r} needs the article's date, which is unknown",
+                     p.start, p.end)
+            return None
+        return ctx.published.year + p.year_rule
+    before = [y for s, y in seen if s < p.start]
+    if not before:
+        ctx.warn("date_year_unknown", f"{text[p.start:p.end]!r} refers to a year the text does not give",
+                 p.start, p.end)
+        return None
+    return before[-1] + (1 if p.year_rule == "context_next" else 0)
 
 
 def infer_year(ctx: Context, pos: int, month: int | None, years: list[tuple[int, int]]) -> int | None:
@@ -178,7 +205,7 @@ def resolve_date(m: regex.Match, rule: str, ctx: Context, start: int, end: int, 
     if rule == "date.y":
         return day_item("year", value=_iso(y)) if _valid(y) else None
     if rule == "date.y_part":
-        if not _valid(y):
+        if not _valid(y) or not g.get("part"):
             return None
         return day_item("month", value=_iso(y, rules.date.year_parts[g["part"]]))
     if rule == "date.y_quarter":
@@ -193,7 +220,14 @@ def resolve_date(m: regex.Match, rule: str, ctx: Context, start: int, end: int, 
             return None
         return day_item("quarter", value=f"{y:04d}-Q1", end_value=f"{y:04d}-Q{n}")
 
+    # a relative year with a period: 今年上半年, 去年四季度, 同年9月
+    if g.get("rely"):
+        return _relative_year(rule, g, start, end, rules)
+
     # year-less forms: resolved once the year is known
+    if rule == "date.year_middle":
+        return _Pending(rule, start, end, lambda year: {"value": _iso(year, 6), "end_value": None,
+                                                        "granularity": "month"}, 6)
     if rule == "date.md":
         mo, d = _int(g.get("mo"), rules), _int(g.get("da"), rules)
         if mo is None or d is None or not 1 <= mo <= 12 or not 1 <= d <= 31:
@@ -236,6 +270,40 @@ def resolve_date(m: regex.Match, rule: str, ctx: Context, start: int, end: int, 
     return None
 
 
+def _relative_year(rule: str, g: dict, start: int, end: int, rules: Rules):
+    """今年上半年 and friends: the period is known, the year waits for the reference date or context."""
+    year_rule = rules.date.relative_years[g["rely"]]
+    if rule == "date.rel_year":
+        build = lambda y: {"value": _iso(y), "end_value": None, "granularity": "year"}  # noqa: E731
+    elif rule == "date.rel_half":
+        h = _half(g)
+        build = lambda y: {"value": f"{y:04d}-H{h}", "end_value": None, "granularity": "half"}  # noqa: E731
+    elif rule == "date.rel_quarter":
+        q = _quarter(g, rules)
+        build = lambda y: {"value": f"{y:04d}-Q{q}", "end_value": None, "granularity": "quarter"}  # noqa: E731
+    elif rule == "date.rel_first_quarters":
+        n = _int(g.get("n"), rules)
+        if not n or not 2 <= n <= 4:
+            return None
+        build = lambda y: {"value": f"{y:04d}-Q1", "end_value": f"{y:04d}-Q{n}",  # noqa: E731
+                           "granularity": "quarter"}
+    elif rule == "date.rel_part":
+        mo = rules.date.year_parts[g["part"]]
+        build = lambda y: {"value": _iso(y, mo), "end_value": None, "granularity": "month"}  # noqa: E731
+    elif rule in ("date.rel_md", "date.rel_m"):
+        mo, d = _int(g.get("mo"), rules), _int(g.get("da"), rules)
+        if mo is None or not 1 <= mo <= 12:
+            return None
+
+        def build(y, mo=mo, d=d):
+            if d is None:
+                return {"value": _iso(y, mo), "end_value": None, "granularity": "month"}
+            return {"value": _iso(y, mo, d), "end_value": None, "granularity": "day"} if _valid(y, mo, d) else None
+    else:
+        return None
+    return _Pending(rule, start, end, build, None, year_rule=year_rule)
+
+
 def _relative(word: str, ctx: Context, start: int, end: int, rule: str, rules: Rules):
     if start > 0 and ctx.text[start - 1] in rules.date.relative_not_after:
         return None  # 在…的今天: "nowadays", not a date
@@ -244,14 +312,19 @@ def _relative(word: str, ctx: Context, start: int, end: int, rule: str, rules: R
         ctx.warn("date_unresolved", f"{word!r} needs the article's date, which is unknown", start, end)
         return None
     offset = rules.date.relative[word]
-    if "years" in offset:
-        value, gran = _iso(ref.year + offset["years"]), "year"
-    elif "months" in offset:
+    end_value = None
+    if "months" in offset:
         k = ref.year * 12 + ref.month - 1 + offset["months"]
         value, gran = _iso(k // 12, k % 12 + 1), "month"
+    elif "quarters" in offset:
+        k = ref.year * 4 + (ref.month - 1) // 3 + offset["quarters"]
+        value, gran = f"{k // 4:04d}-Q{k % 4 + 1}", "quarter"
+    elif "weeks" in offset:  # Monday to Sunday of that week
+        monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=offset["weeks"])
+        value, end_value, gran = monday.isoformat(), (monday + timedelta(days=6)).isoformat(), "day"
     else:
         value, gran = (ref + timedelta(days=offset["days"])).isoformat(), "day"
-    return Mention("date", rule, start, end, {"value": value, "end_value": None, "granularity": gran,
+    return Mention("date", rule, start, end, {"value": value, "end_value": end_value, "granularity": gran,
                                               "year_inferred": True})
 
 
@@ -273,7 +346,9 @@ def find_published(norm: NormText, *, rules: Rules) -> tuple[date | None, str | 
     ymd = (f"(?P<y>{p['year']})\\s?年\\s?(?P<m>{p['month']})\\s?月\\s?(?P<d>{p['day']})\\s?[日号]"
            f"|(?P<y>(?:19|20)\\d{{2}})[-/.](?P<m>\\d{{1,2}})[-/.](?P<d>\\d{{1,2}})")
     line_rx = regex.compile(f"^(?:(?:{places})\\s?[,，、]?\\s?)?(?:{ymd})\\s?(?:电)?$", regex.V1)
-    for source, candidates in (("sign_off", reversed(lines[-12:])), ("dateline", lines[:5])):
+    # the last lines, but never the opening ones: in a short article they are a dateline, not a sign-off
+    head, tail = lines[:5], lines[max(min(5, len(lines) // 2), len(lines) - 12):]
+    for source, candidates in (("sign_off", reversed(tail)), ("dateline", head)):
         for line in candidates:
             mm = line_rx.match(line)
             if mm:

@@ -117,7 +117,9 @@ class DateRules(Strict):
     quarters: dict[str, int]
     range_joiners: list[str]
     year_parts: dict[str, int]
-    relative: dict[str, dict[Literal["years", "months", "days"], int]]
+    year_middle_followers: str
+    relative_years: dict[str, int | Literal["context", "context_next"]]
+    relative: dict[str, dict[Literal["months", "weeks", "days", "quarters"], int]]
     relative_not_after: list[str]
     places_for_sign_off: list[str]
     patterns: list[PatternSpec]
@@ -282,6 +284,8 @@ class Rules:
         date_pieces = dict(d.pieces)
         date_pieces["range_joiner"] = alternation(d.range_joiners)
         date_pieces["relative"] = f"(?P<rel>{alternation(d.relative)})"
+        date_pieces["rely"] = f"(?P<rely>{alternation(d.relative_years)})"
+        date_pieces["year_middle"] = d.year_middle_followers
         self.date_patterns = _compile("date", d.patterns, date_pieces,
                                       numbered=frozenset({"year", "month", "day"}))
         self.date_pieces = date_pieces

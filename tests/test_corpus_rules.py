@@ -39,21 +39,25 @@ def _load():
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         family, ref = data["family"], str(data.get("reference_date") or "") or None
         for i, case in enumerate(data.get("cases", [])):
+            case_ref = str(case.get("reference_date") or ref or "") or None
             for form in map(str, case["forms"]):
                 for vname in case.get("variants", VARIANTS):
                     marks = [pytest.mark.xfail(reason=case["xfail"], strict=False)] if case.get("xfail") else []
-                    cases.append(pytest.param(family, ref, form, case["expect"], vname,
+                    cases.append(pytest.param(family, case_ref, form, case["expect"], vname,
                                               id=f"{family}-{i}-{form[:12]}-{vname}", marks=marks))
         for i, ctx in enumerate(data.get("in_context", [])):
             for vname in ctx.get("variants", VARIANTS):
                 marks = [pytest.mark.xfail(reason=ctx["xfail"], strict=False)] if ctx.get("xfail") else []
-                contexts.append(pytest.param(family, str(ctx.get("reference_date", ref)), ctx["text"], ctx["expect"],
+                ctx_ref = str(ctx.get("reference_date") or ref or "") or None
+                contexts.append(pytest.param(family, ctx_ref, ctx["text"], ctx["expect"],
                                              vname, id=f"{family}-ctx{i}-{vname}", marks=marks))
         for neg in data.get("negatives", []):
             text = neg if isinstance(neg, str) else neg["text"]
             marks = [pytest.mark.xfail(reason=neg["xfail"], strict=False)] if isinstance(neg, dict) and neg.get(
                 "xfail") else []
-            negatives.append(pytest.param(family, ref, text, id=f"{family}-neg-{text[:14]}", marks=marks))
+            neg_ref = str(neg.get("reference_date") or ref or "") if isinstance(neg, dict) else ref
+            negatives.append(pytest.param(family, neg_ref or None, text, id=f"{family}-neg-{text[:14]}",
+                                          marks=marks))
     return cases, contexts, negatives
 
 

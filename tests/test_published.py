@@ -1,0 +1,51 @@
+"""The article's reference date (`published`) and its documented order of precedence:
+1. `published=` / `--published` (the caller knows best), 2. front matter `date:`, 3. a sign-off line near
+the end (香港，二零二五年三月十九日), 4. a dateline alone on one of the first lines. Never the clock."""
+
+from __future__ import annotations
+
+import pytest
+
+FRONT = "---\ntitle: 标题\ndate: 2025-06-30T01:10:04+08:00\n---\n"
+BODY = "公司于12月19日通过聆讯。\n"
+SIGN_OFF = "\n承董事会命\n金山云控股有限公司\n\n香港，二零二五年三月十九日\n"
+DATELINE = "2024年12月20日\n"
+
+
+@pytest.mark.parametrize("text,argument,expected,source", [
+    (FRONT + DATELINE + BODY + SIGN_OFF, "2025-01-02", "2025-01-02", "argument"),
+    (FRONT + DATELINE + BODY + SIGN_OFF, None, "2025-06-30", "front_matter"),  # local date, not moved to UTC
+    (DATELINE + BODY + SIGN_OFF, None, "2025-03-19", "sign_off"),
+    (DATELINE + BODY, None, "2024-12-20", "dateline"),
+    ("北京，2024年12月20日电\n" + BODY, None, "2024-12-20", "dateline"),
+    (BODY, None, None, None),
+])
+def test_precedence(pipeline, text, argument, expected, source):
+    record = pipeline(text, published=argument)
+    assert record.published == expected
+    assert record.published_from == source
+
+
+def test_no_reference_date_never_falls_back_to_the_clock(pipeline):
+    record = pipeline("今天公司宣布上市,12月19日开始招股。")
+    assert record.published is None
+    assert record.dates == []
+    codes = sorted(w.code for w in record.warnings)
+    assert codes == ["date_unresolved", "date_year_unknown"]
+
+
+def test_reference_date_decides_the_year_nearest_first(pipeline):
+    december = pipeline("认购期至1月5日,12月19日通过聆讯。", published="2025-12-20")
+    assert [d.value for d in december.dates] == ["2026-01-05", "2025-12-19"]
+    january = pipeline("公司于12月28日公告。", published="2025-01-03")
+    assert [d.value for d in january.dates] == ["2024-12-28"]
+
+
+def test_a_date_in_the_body_is_not_taken_for_a_dateline(pipeline):
+    record = pipeline("\n2020年5月8日,纳斯达克交易所的远程敲钟界面亮起,金山云完成上市。")
+    assert record.published is None
+
+
+def test_corpus_published(corpus_files, pipeline):
+    got = {p.name[:3]: pipeline(p.read_text(encoding="utf-8")).published for p in corpus_files}
+    assert got == {"000": None, "001": "2025-03-19", "002": "2025-06-30", "003": None, "004": None}

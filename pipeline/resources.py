@@ -117,10 +117,11 @@ class DateRules(Strict):
     quarters: dict[str, int]
     range_joiners: list[str]
     year_parts: dict[str, int]
-    year_middle_followers: str
     relative_years: dict[str, int | Literal["context", "context_next"]]
-    relative: dict[str, dict[Literal["months", "weeks", "days", "quarters"], int]]
+    relative_months: dict[str, int]
+    relative: dict[str, dict[Literal["weeks", "days", "quarters"], int]]
     relative_not_after: list[str]
+    relative_not_before: dict[str, list[str]]
     places_for_sign_off: list[str]
     patterns: list[PatternSpec]
 
@@ -170,7 +171,7 @@ def expand(template: str, pieces: dict[str, str], *, numbered: frozenset[str] = 
             return f"(?P<{label}>{piece})"
         return piece
 
-    return regex.sub(r"\{([a-z_]+)\}", sub, template)
+    return regex.sub(r"\{([a-z_][a-z_0-9]*)\}", sub, template)
 
 
 class Compiled:
@@ -285,7 +286,7 @@ class Rules:
         date_pieces["range_joiner"] = alternation(d.range_joiners)
         date_pieces["relative"] = f"(?P<rel>{alternation(d.relative)})"
         date_pieces["rely"] = f"(?P<rely>{alternation(d.relative_years)})"
-        date_pieces["year_middle"] = d.year_middle_followers
+        date_pieces["relm"] = f"(?P<relm>{alternation(d.relative_months)})"
         self.date_patterns = _compile("date", d.patterns, date_pieces,
                                       numbered=frozenset({"year", "month", "day"}))
         self.date_pieces = date_pieces

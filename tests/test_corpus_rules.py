@@ -123,3 +123,13 @@ def test_money_and_percent_corpora_are_large_enough():
         total += sum(len(c["forms"]) for c in data.get("cases", [])) + len(data.get("in_context", []))
     total += negatives
     assert total >= 400 and negatives >= 60, (total, negatives)
+
+
+def test_date_corpus_is_large_and_every_case_pins_its_reference_date():
+    data = yaml.safe_load((CORPUS_DIR / "date.yaml").read_text(encoding="utf-8"))
+    top = data.get("reference_date")
+    forms = sum(len(c["forms"]) for c in data["cases"])
+    negatives = len(data["negatives"])
+    assert forms + len(data["in_context"]) + negatives >= 400 and negatives >= 50
+    for entry in data["cases"] + data["in_context"] + [n for n in data["negatives"] if isinstance(n, dict)]:
+        assert entry.get("reference_date") or top  # a pinned date, never the clock

@@ -1,7 +1,7 @@
 """One article in, one validated `ArticleRecord` out: the stages in order.
 
-normalise -> segment (once) -> tables -> reference date -> entities -> money, percentages, dates,
-shares, stock codes -> record, with every span mapped back to the original text.
+normalise -> segment (once) -> table regions -> reference date -> entities -> money, percentages, dates,
+shares, stock codes, table cells -> record, with every span mapped back to the original text.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pipeline.resources import load_rules
 from pipeline.segment import load_segmenter
 from pipeline.share import extract_share
 from pipeline.stock_code import extract_stock_code
-from pipeline.tables import table_mask
+from pipeline.tables import extract_table, table_mask
 
 
 class Pipeline:
@@ -49,6 +49,7 @@ class Pipeline:
         dates = extract_date(ctx, rules=rules)
         shares = extract_share(ctx, rules=rules)
         codes = extract_stock_code(ctx, rules=rules, entities=entities)
+        cells = extract_table(ctx, rules=rules)
 
         def items(model, mentions: list[Mention], family: str | None = None, drop=()):
             out = []
@@ -83,6 +84,7 @@ class Pipeline:
             dates=items(R.DateItem, dates),
             shares=items(R.Share, shares),
             stock_codes=items(R.StockCode, codes),
+            table_items=items(R.TableItem, cells),
             warnings=warnings,
         )
 

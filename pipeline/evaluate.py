@@ -24,6 +24,7 @@ CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "shares": (("value",), ("share_class",)),
     "stock_codes": (("code", "exchange"), ("company",)),
     "entities": (("label",), ("norm",)),
+    "table_items": (("value", "currency", "period", "label"), ("kind", "table")),
 }
 
 
@@ -79,6 +80,13 @@ def score_record(record: ArticleRecord, gold: dict, tallies: dict[str, Tally]) -
         t = tallies.setdefault(cat, Tally())
         g_items = gold.get(cat) or []
         p_items = data.get(cat) or []
+        if cat == "table_items":
+            # the gold annotates whole tables, not every table: score predictions inside those tables only
+            regions = {}
+            for g in g_items:
+                lo, hi = regions.get(g.get("table"), (g["start"], g["end"]))
+                regions[g.get("table")] = (min(lo, g["start"]), max(hi, g["end"]))
+            p_items = [p for p in p_items if any(lo <= p["start"] < hi for lo, hi in regions.values())]
         t.gold += len(g_items)
         t.predicted += len(p_items)
         by_span = {}

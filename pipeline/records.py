@@ -91,6 +91,17 @@ class StockCode(Item):
     company: str | None = Field(None, description="canonical name of the company the code belongs to")
 
 
+class TableItem(Item):
+    """One numeric cell of a table, with the scale of its header applied."""
+
+    label: str = Field(description="the row label, simplified; a wrapped label is joined")
+    period: str | None = Field(None, description="the column's period: YYYY, YYYY-Qn, YYYY-Hn or an as-at day")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    value: ExactDecimal = Field(description="scaled: 7,047,461 under 人民币千元 is 7047461000; (x) is negative")
+    kind: Literal["money", "per_share", "shares", "percent", "change", "number"]
+    table: str | None = Field(None, description="the table's title or nearest heading")
+
+
 class Entity(Item):
     label: EntityLabel
     norm: str = Field(description="canonical simplified form; aliases share one norm")
@@ -122,11 +133,12 @@ class ArticleRecord(Frozen):
     dates: list[DateItem] = Field(default_factory=list)
     shares: list[Share] = Field(default_factory=list)
     stock_codes: list[StockCode] = Field(default_factory=list)
+    table_items: list[TableItem] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
     pipeline_version: str = PIPELINE_VERSION
 
     ITEM_FIELDS: ClassVar[tuple[str, ...]] = (
-        "entities", "money", "exchange_rates", "percentages", "dates", "shares", "stock_codes",
+        "entities", "money", "exchange_rates", "percentages", "dates", "shares", "stock_codes", "table_items",
     )
 
     def items(self):

@@ -126,6 +126,18 @@ class DateRules(Strict):
     patterns: list[PatternSpec]
 
 
+class TableRules(Strict):
+    family: Literal["table"]
+    currencies: dict[str, str]
+    scales: dict[str, int]
+    change_words: list[str]
+    note_words: list[str]
+    percent_cells: list[str]
+    share_rows: list[str]
+    per_share_rows: list[str]
+    as_at_headers: list[str]
+
+
 class EntityEntry(Strict):
     norm: str
     label: Literal["PERSON", "ORG", "GPE"]
@@ -213,6 +225,7 @@ class Rules:
         self.stock_code = self._load("stock_code", StockCodeRules)
         self.date = self._load("date", DateRules)
         self.entity = self._load("entity", EntityRules)
+        self.table = self._load("table", TableRules)
         self._build()
 
     def _load(self, family: str, model: type[BaseModel]):

@@ -177,7 +177,8 @@ mentions = Table(
     Column("value", Text),       # exact decimal or ISO date as text: no float rounding
     Column("value_max", Text),   # range end (money, percentages) or end_value (dates)
     Column("unit", String(16)),  # currency, entity label, exchange, share class, date granularity
-    Column("norm", Text),        # entity norm, stock-code company
+    Column("norm", Text),        # entity norm, stock-code company, table row label
+    Column("period", String(16)),  # table cells: the column's period
     ForeignKeyConstraint(["doc_id", "pipeline_version"], ["articles.doc_id", "articles.pipeline_version"],
                          ondelete="CASCADE"),
     Index("ix_mentions_family_norm", "family", "norm"),
@@ -204,6 +205,7 @@ _FAMILY_FIELDS = {
     "shares": ("share", "value", None, "share_class", None),
     "stock_codes": ("stock_code", "code", None, "exchange", "company"),
     "entities": ("entity", None, None, "label", "norm"),
+    "table_items": ("table", "value", None, "currency", "label"),
 }
 
 
@@ -220,6 +222,7 @@ def mention_rows(record: ArticleRecord) -> list[dict]:
                 "value_max": None if vmax is None or item.get(vmax) is None else str(item[vmax]),
                 "unit": item.get(unit) if unit else None,
                 "norm": item.get(norm) if norm else None,
+                "period": item.get("period"),
             })
     return rows
 

@@ -18,7 +18,7 @@ from pipeline.normalise import _converter
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 LISTS = {"money": "money", "exchange_rate": "exchange_rates", "percent": "percentages", "date": "dates",
-         "share": "shares", "stock_code": "stock_codes", "entity": "entities"}
+         "share": "shares", "stock_code": "stock_codes", "entity": "entities", "table": "table_items"}
 _FULL = {i: i + 0xFEE0 for i in range(0x21, 0x7F)}
 
 

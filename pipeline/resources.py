@@ -159,6 +159,20 @@ class EntityRules(Strict):
     org_weak_max_freq: int
     org_generic_heads: list[str]
     org_stop: list[str]
+    places: dict[str, list[str]]
+
+    def all_entries(self) -> list[EntityEntry]:
+        """The gazetteer entries plus one GPE entry per listed place not already in an entry."""
+        known = {a for e in self.entries for a in e.aliases}
+        out = list(self.entries)
+        for names in self.places.values():
+            for name in names:
+                if name in known:
+                    continue
+                aliases = [name] + [name + suffix for suffix in ("市", "省") if name + suffix not in known]
+                out.append(EntityEntry(norm=name, label="GPE", kind="place", aliases=aliases))
+                known.update(aliases)
+        return out
 
 
 def alternation(forms) -> str:
@@ -307,7 +321,7 @@ class Rules:
     # segmentation words: every gazetteer alias and title, so jieba keeps them whole
     def user_words(self) -> list[str]:
         e = self.entity
-        words = {a for entry in e.entries for a in entry.aliases if not a.isascii()}
+        words = {a for entry in e.all_entries() for a in entry.aliases if not a.isascii()}
         words.update(w for w in e.titles_before if not w.isascii())
         words.update(f for fs in self.money.currencies.values() for f in fs if len(f) > 1 and not f.isascii())
         return sorted(words)

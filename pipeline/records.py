@@ -105,6 +105,8 @@ class TableItem(Item):
 class Entity(Item):
     label: EntityLabel
     norm: str = Field(description="canonical simplified form; aliases share one norm")
+    kind: str | None = Field(None, description="company, exchange, regulator, investor, research, media, "
+                                               "auditor, university, person, place, ... when known")
 
 
 class Warning(Frozen):  # noqa: A001 - the record field is called `warnings`

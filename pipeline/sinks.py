@@ -45,7 +45,7 @@ from pipeline.records import ArticleRecord, ErrorRecord
 Result = ArticleRecord | ErrorRecord
 _UMASK = os.umask(0)
 os.umask(_UMASK)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SinkError(ZhnewsError):
@@ -179,6 +179,7 @@ mentions = Table(
     Column("unit", String(16)),  # currency, entity label, exchange, share class, date granularity
     Column("norm", Text),        # entity norm, stock-code company, table row label
     Column("period", String(16)),  # table cells: the column's period
+    Column("kind", String(16)),    # entities: company, exchange, regulator, ...; table cells: money, shares, ...
     ForeignKeyConstraint(["doc_id", "pipeline_version"], ["articles.doc_id", "articles.pipeline_version"],
                          ondelete="CASCADE"),
     Index("ix_mentions_family_norm", "family", "norm"),
@@ -223,6 +224,7 @@ def mention_rows(record: ArticleRecord) -> list[dict]:
                 "unit": item.get(unit) if unit else None,
                 "norm": item.get(norm) if norm else None,
                 "period": item.get("period"),
+                "kind": item.get("kind"),
             })
     return rows
 
@@ -241,6 +243,7 @@ class SqlSink:
     """SQLite or PostgreSQL through SQLAlchemy 2; the same code path for both."""
 
     def __init__(self, url: str):
+        url = database_url(url)
         try:
             self.engine = create_engine(url, future=True)
         except Exception as exc:  # noqa: BLE001 - a bad URL is a configuration error
@@ -288,6 +291,14 @@ class SqlSink:
                     conn.execute(delete(errors_table).where(errors_table.c.source == r.source,
                                                             errors_table.c.pipeline_version == r.pipeline_version))
 
+    def known_ids(self, pipeline_version: str) -> set[str]:
+        """doc_ids already stored (as records or as errors) for this pipeline version."""
+        with self.engine.connect() as conn:
+            done = conn.execute(select(articles.c.doc_id).where(articles.c.pipeline_version == pipeline_version))
+            failed = conn.execute(select(errors_table.c.doc_id).where(
+                errors_table.c.pipeline_version == pipeline_version, errors_table.c.doc_id.is_not(None)))
+            return {r[0] for r in done} | {r[0] for r in failed}
+
     def commit(self) -> None:
         self.engine.dispose()
 
@@ -302,17 +313,44 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def migrate(engine: Engine) -> int:
-    """Create or upgrade the schema; returns the version now in place."""
+def _v1(conn) -> None:
+    """articles (record as JSON/JSONB), mentions, errors."""
+    metadata.create_all(conn, tables=[articles, errors_table])
+    conn.exec_driver_sql(
+        "CREATE TABLE mentions (doc_id VARCHAR(64) NOT NULL, pipeline_version VARCHAR(32) NOT NULL, "
+        "family VARCHAR(16) NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL, \"end\" INTEGER NOT NULL, "
+        "text TEXT NOT NULL, rule VARCHAR(64) NOT NULL, value TEXT, value_max TEXT, unit VARCHAR(16), norm TEXT, "
+        "PRIMARY KEY (doc_id, pipeline_version, family, idx), "
+        "FOREIGN KEY (doc_id, pipeline_version) REFERENCES articles (doc_id, pipeline_version) ON DELETE CASCADE)")
+    conn.exec_driver_sql("CREATE INDEX ix_mentions_family_norm ON mentions (family, norm)")
+    conn.exec_driver_sql("CREATE INDEX ix_mentions_family_unit_value ON mentions (family, unit, value)")
+
+
+def _v2(conn) -> None:
+    """Table cells need their column's period; entities and cells their kind."""
+    conn.exec_driver_sql("ALTER TABLE mentions ADD COLUMN period VARCHAR(16)")
+    conn.exec_driver_sql("ALTER TABLE mentions ADD COLUMN kind VARCHAR(16)")
+    conn.exec_driver_sql("CREATE INDEX ix_mentions_family_period ON mentions (family, period)")
+    conn.exec_driver_sql("CREATE INDEX ix_mentions_doc_family_kind ON mentions (doc_id, family, kind)")
+
+
+MIGRATIONS = {1: _v1, 2: _v2}  # version -> the step that reaches it; never edit a released step
+
+
+def migrate(engine: Engine, target: int = SCHEMA_VERSION) -> int:
+    """Create or upgrade the schema step by step, each step in its own transaction; the version now."""
     metadata.create_all(engine, tables=[schema_table])
     with engine.begin() as conn:
         current = conn.execute(select(schema_table.c.version)).scalar()
-        if current is not None and current > SCHEMA_VERSION:
-            raise SinkError(f"database schema version {current} is newer than this zhnews ({SCHEMA_VERSION})")
-        if current is None:
-            metadata.create_all(conn)
-            conn.execute(schema_table.insert().values(version=SCHEMA_VERSION))
-            current = SCHEMA_VERSION
+    if current is not None and current > SCHEMA_VERSION:
+        raise SinkError(f"database schema version {current} is newer than this zhnews ({SCHEMA_VERSION})")
+    current = current or 0
+    for version in range(current + 1, target + 1):
+        with engine.begin() as conn:
+            MIGRATIONS[version](conn)
+            conn.execute(delete(schema_table))
+            conn.execute(schema_table.insert().values(version=version))
+        current = version
     return current
 
 
@@ -332,14 +370,23 @@ def sqlite_url(path: str | Path) -> str:
     return f"sqlite:///{p.resolve()}"
 
 
-def open_sinks(*, jsonl: str | None = None, sqlite: str | None = None, postgres: str | None = None) -> list[Sink]:
+def database_url(db: str) -> str:
+    """`sqlite:///path`, `postgresql://...` (driven by psycopg 3) or a bare file path (SQLite)."""
+    if db.startswith("postgresql://") or db.startswith("postgres://"):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if db.startswith("sqlite:///"):
+        return sqlite_url(db.removeprefix("sqlite:///"))
+    if "://" not in db:
+        return sqlite_url(db)
+    return db
+
+
+def open_sinks(*, jsonl: str | None = None, db: str | None = None) -> list[Sink]:
     sinks: list[Sink] = []
     if jsonl:
         sinks.append(JsonlSink(jsonl))
-    if sqlite:
-        sinks.append(SqlSink(sqlite_url(sqlite)))
-    if postgres:
-        sinks.append(SqlSink(postgres))
+    if db:
+        sinks.append(SqlSink(db))
     if not sinks:
-        raise SinkError("no sink configured")
+        raise SinkError("no sink configured: give --jsonl and/or --db")
     return sinks

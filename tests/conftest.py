@@ -64,8 +64,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def postgres_url():
-    """A PostgreSQL server started for this test session from the local binaries."""
+def postgres_server():
+    """A PostgreSQL server started for this test session from the local binaries: (host, port)."""
     bindir = _pg_bindir()
     if bindir is None:
         msg = "PostgreSQL server binaries not found (apt-get install postgresql)"
@@ -89,15 +89,25 @@ def postgres_url():
     run(bindir / "pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o",
         f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
     try:
-        import psycopg
-
-        with psycopg.connect(f"host=127.0.0.1 port={port} user=zhnews dbname=postgres", autocommit=True) as conn:
-            conn.execute("CREATE DATABASE zhnews_test")
-        yield f"postgresql+psycopg://zhnews@127.0.0.1:{port}/zhnews_test"
+        yield "127.0.0.1", port
     finally:
         subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
                        capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server):
+    """A fresh, empty database on the session's PostgreSQL server, for one test."""
+    import uuid
+
+    import psycopg
+
+    host, port = postgres_server
+    name = f"zhnews_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"host={host} port={port} user=zhnews dbname=postgres", autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"postgresql+psycopg://zhnews@{host}:{port}/{name}"
 
 
 # ------------------------------------------------------------------------------------------------

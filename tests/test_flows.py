@@ -1,15 +1,47 @@
-"""The Prefect flow, run for real on a temporary local Prefect server; task logic via `task.fn()`."""
+"""The Prefect flows, run for real on a temporary local Prefect server; task logic via `task.fn()`."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
-from conftest import CORPUS
 from sqlalchemy import create_engine, func, select
 
 import flows
-from pipeline.sinks import articles, errors_table
+from pipeline.sinks import articles, database_url, errors_table, mentions
+
+from conftest import CORPUS, ROOT
+
+
+def count(db: str, table=articles) -> int:
+    engine = create_engine(database_url(db))
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(table)).scalar()
+    engine.dispose()
+    return n
+
+
+def make_inbox(folder: Path, copies: int = 1) -> list[Path]:
+    """The corpus, `copies` times, each copy with its own bytes (so its own doc_id)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for c in range(copies):
+        for src in sorted(CORPUS.glob("*.txt")):
+            dst = folder / f"{src.stem}-{c}.txt"
+            dst.write_text(src.read_text(encoding="utf-8") + f"\n(副本{c})\n", encoding="utf-8")
+            out.append(dst)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# the logic, without Prefect
 
 
 def test_extract_batch_logic_without_prefect(tmp_path):
@@ -20,42 +52,143 @@ def test_extract_batch_logic_without_prefect(tmp_path):
     assert [r.stage for r in results[1:]] == ["decode", "read"]
 
 
-def test_discover_articles_logic(tmp_path):
+def test_discover_and_hash_logic(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.md").write_text("x", encoding="utf-8")
     (tmp_path / "y.txt").write_text("y", encoding="utf-8")
     (tmp_path / "z.csv").write_text("z", encoding="utf-8")
-    assert [p.split("/")[-1] for p in flows.discover_articles.fn(str(tmp_path))] == ["x.md", "y.txt"]
+    paths = flows.discover_articles.fn(str(tmp_path))
+    assert [p.split("/")[-1] for p in paths] == ["x.md", "y.txt"]
+    hashes = flows.hash_articles.fn(paths)
+    assert len(set(hashes.values())) == 2 and all(len(h) == 64 for h in hashes.values())
+
+
+# ------------------------------------------------------------------------------------------------
+# real flow runs
 
 
 @pytest.mark.flow
-def test_reprocess_flow_run_writes_jsonl_and_sqlite(prefect_harness, tmp_path):
-    jsonl, db = tmp_path / "out" / "records.jsonl", tmp_path / "out" / "zhnews.db"
-    summary = flows.reprocess(str(CORPUS), jsonl=str(jsonl), sqlite=str(db), batch_size=2)
+def test_reprocess_sqlite_and_jsonl_is_idempotent(prefect_harness, tmp_path):
+    jsonl, db = tmp_path / "out" / "records.jsonl", f"sqlite:///{tmp_path}/out/zhnews.db"
+    summary = flows.reprocess(str(CORPUS), jsonl=str(jsonl), db=db, batch_size=2)
     assert summary["articles"] == 5 and summary["records"] == 5 and summary["errors"] == 0
     assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 5
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(articles)).scalar() == 5
-    # reprocessing replaces in place
-    flows.reprocess(str(CORPUS), jsonl=str(jsonl), sqlite=str(db), batch_size=3)
-    with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(articles)).scalar() == 5
-    engine.dispose()
+    first = (count(db), count(db, mentions))
+    flows.reprocess(str(CORPUS), jsonl=str(jsonl), db=db, batch_size=3)  # replaced in place
+    assert (count(db), count(db, mentions)) == first
 
 
 @pytest.mark.flow
-def test_reprocess_flow_records_errors_and_goes_on(prefect_harness, tmp_path):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "ok.txt").write_text("金山云募资约28亿港元。", encoding="utf-8")
-    (folder / "bad.txt").write_bytes(b"\x80\x80\xff\x00\x81\xfe")
-    jsonl, db = tmp_path / "records.jsonl", tmp_path / "z.db"
-    summary = flows.reprocess(str(folder), jsonl=str(jsonl), sqlite=str(db))
-    assert summary["records"] == 1 and summary["errors"] == 1
-    assert summary["error_details"][0]["stage"] == "decode"
-    assert json.loads((tmp_path / "records.errors.jsonl").read_text(encoding="utf-8"))["source"].endswith("bad.txt")
-    engine = create_engine(f"sqlite:///{db}")
+@pytest.mark.postgres
+def test_both_flows_write_postgres(prefect_harness, postgres_url, tmp_path):
+    db = postgres_url.replace("postgresql+psycopg://", "postgresql://")  # the URL a user types
+    summary = flows.reprocess(str(CORPUS), jsonl=None, db=db)
+    assert summary["records"] == 5
+    first = (count(db), count(db, mentions))
+    flows.reprocess(str(CORPUS), jsonl=None, db=db)  # re-running leaves row counts unchanged
+    assert (count(db), count(db, mentions)) == first and first[0] == 5
+    inbox = tmp_path / "inbox"
+    make_inbox(inbox)
+    first = flows.ingest(str(inbox), db=db, manifest_dir=str(tmp_path / "manifests"))
+    assert first["processed"] == 5 and first["records"] == 5
+    again = flows.ingest(str(inbox), db=db, manifest_dir=str(tmp_path / "manifests"))
+    assert again["processed"] == 0 and again["skipped_unchanged"] == 5
+
+
+@pytest.mark.flow
+def test_ingest_only_new_or_changed_never_touches_the_inbox(prefect_harness, tmp_path):
+    inbox, db = tmp_path / "inbox", f"sqlite:///{tmp_path}/z.db"
+    files = make_inbox(inbox)
+    (inbox / "corrupt.txt").write_bytes(b"\x80\x80\xff\x00\x81\xfe")
+    before = {p: p.read_bytes() for p in inbox.iterdir()}
+    first = flows.ingest(str(inbox), db=db, manifest_dir=str(tmp_path / "m"), batch_size=2)
+    assert (first["processed"], first["records"], first["errors"]) == (6, 5, 1)
+    assert first["error_details"][0]["stage"] == "decode"
+    assert count(db) == 5 and count(db, errors_table) == 1
+    manifest = json.loads(Path(first["manifest"]).read_text(encoding="utf-8"))
+    assert manifest["records"] == 5 and manifest["errors"] == 1 and manifest["pipeline_version"]
+    assert set(manifest["timings"]) == {"extract", "write"}
+    assert {p: p.read_bytes() for p in inbox.iterdir()} == before  # nothing moved, deleted or changed
+
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\n更新:公司募资约28亿港元。\n", encoding="utf-8")
+    (inbox / "new.md").write_text("新文章:金山云募资约28亿港元。", encoding="utf-8")
+    second = flows.ingest(str(inbox), db=db, manifest_dir=str(tmp_path / "m"))
+    assert (second["processed"], second["skipped_unchanged"]) == (2, 5)  # changed + new; corrupt is known
+    assert count(db) == 7  # the changed article is a new doc_id; the old version stays, as written
+
+
+@pytest.mark.flow
+def test_killed_ingest_resumes_with_every_article_written_once(tmp_path):
+    """Kill `zhnews ingest` mid-run (SIGKILL), run it again: every article is in the database once."""
+    inbox, db = tmp_path / "inbox", f"sqlite:///{tmp_path}/z.db"
+    files = make_inbox(inbox, copies=8)  # 40 articles
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PREFECT_HOME": str(tmp_path / "prefect")}
+    cmd = [sys.executable, "-m", "pipeline.cli", "ingest", str(inbox), "--db", db, "--batch-size", "1",
+           "--manifest-dir", str(tmp_path / "m")]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline = time.time() + 180
+    while time.time() < deadline and proc.poll() is None:
+        if Path(f"{tmp_path}/z.db").exists() and _safe_count(db) >= 3:
+            break
+        time.sleep(0.2)
+    assert proc.poll() is None, f"ingest finished before it could be killed: {proc.stderr.read().decode()[-2000:]}"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = _safe_count(db)
+    assert 3 <= partial < len(files)
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    engine = create_engine(database_url(db))
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(errors_table)).scalar() == 1
+        rows = conn.execute(select(articles.c.source, func.count()).group_by(articles.c.source)).all()
     engine.dispose()
+    assert len(rows) == len(files) and all(n == 1 for _, n in rows)
+
+
+def _safe_count(db: str) -> int:
+    try:
+        return count(db)
+    except Exception:  # noqa: BLE001 - the database may not have its tables yet
+        return 0
+
+
+@pytest.mark.flow
+def test_cli_reprocess_prints_a_summary(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PREFECT_HOME": str(tmp_path / "prefect")}
+    folder = tmp_path / "in"
+    shutil.copytree(CORPUS, folder)
+    (folder / "bad.txt").write_bytes(b"\x80\x80\xff\x00\x81\xfe")
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "reprocess", str(folder), "--db",
+                          f"sqlite:///{tmp_path}/z.db", "--jsonl", str(tmp_path / "r.jsonl")],
+                         env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert res.returncode == 1  # one article failed, the run finished
+    assert "records" in res.stderr and "bad.txt" in res.stderr
+    assert count(f"sqlite:///{tmp_path}/z.db") == 5
+
+
+@pytest.mark.flow
+def test_reprocess_on_a_dask_cluster(prefect_harness, tmp_path):
+    """Scale-out: the per-batch tasks run on Dask workers (a real LocalCluster with one worker process)."""
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("prefect_dask")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        run = flows.with_dask(flows.reprocess, cluster.scheduler_address)
+        summary = run(str(CORPUS), jsonl=None, db=f"sqlite:///{tmp_path}/z.db", batch_size=2,
+                      dask_address=cluster.scheduler_address)
+    assert summary["records"] == 5 and count(f"sqlite:///{tmp_path}/z.db") == 5
+
+
+@pytest.mark.flow
+def test_nightly_deployment_schedule(prefect_harness):
+    import yaml
+    from prefect.client.orchestration import get_client
+
+    deployment_id = flows.nightly_deployment("inbox", "sqlite:///out/zhnews.db").apply()
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment(deployment_id)
+    schedule = deployment.schedules[0].schedule
+    assert (schedule.cron, schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
+    declared = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"][0]
+    assert declared["entrypoint"] == "flows.py:ingest" and declared["name"] == deployment.name
+    assert (declared["schedules"][0]["cron"], declared["schedules"][0]["timezone"]) == (schedule.cron, schedule.timezone)

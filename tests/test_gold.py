@@ -7,9 +7,10 @@ Run `pytest tests/test_gold.py -s` (or `zhnews score`) to see the table.
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, GOLD
 
 from pipeline.evaluate import CATEGORIES, format_table, load_gold, score_record
+
+from conftest import CORPUS, GOLD
 
 GOLD_FILES = sorted(GOLD.glob("*.yaml"))
 FLOORS = {  # (precision, recall) on corpus/

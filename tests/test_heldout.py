@@ -7,7 +7,6 @@ both modes); the figure is a report, not a floor, so nobody is tempted to fit th
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import yaml
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pipeline.core import error_record
 from pipeline.errors import DecodeError
-from pipeline.sinks import JsonlSink, SqlSink, articles, errors_table, mentions, sqlite_url
+from pipeline.sinks import JsonlSink, SqlSink, articles, errors_table, mentions, migrate, sqlite_url
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +101,49 @@ def test_a_failed_batch_leaves_the_database_as_it_was(tmp_path, results):
     with pytest.raises(IntegrityError):
         sink.write([recs[3], bad])
     assert _counts(url) == before  # recs[3], written first in the same batch, was rolled back too
+
+
+def test_migrations_upgrade_an_older_database_and_keep_its_rows(tmp_path, results):
+    from sqlalchemy import insert as sa_insert
+
+    recs, _ = results
+    url = sqlite_url(tmp_path / "old.db")
+    engine = create_engine(url)
+    assert migrate(engine, target=1) == 1  # a database made by the first release
+    with engine.begin() as conn:
+        conn.execute(sa_insert(articles).values(
+            doc_id=recs[0].doc_id, pipeline_version="0.0.1", source="old.txt", title=None, published=None,
+            script="simplified", encoding="utf-8", record={"doc_id": recs[0].doc_id}, processed_at=func.now()))
+        cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(mentions)")]
+        assert "period" not in cols
+    engine.dispose()
+    sink = SqlSink(url)  # opening it upgrades the schema step by step
+    sink.write(recs[:1])
+    sink.commit()
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(mentions)")]
+        assert {"period", "kind"} <= set(cols)
+        assert conn.exec_driver_sql("SELECT version FROM zhnews_schema").scalar() == 2
+        assert conn.execute(select(func.count()).select_from(articles)).scalar() == 2  # the old row survived
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_readme_query_hkd_amounts_by_company(postgres_url, results):
+    from conftest import ROOT
+
+    recs, _ = results
+    sink = SqlSink(postgres_url)
+    sink.write(recs)
+    sink.commit()
+    query = (ROOT / "sql" / "hkd_above_1yi_by_company.sql").read_text(encoding="utf-8")
+    engine = create_engine(postgres_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text(query)).all()
+    engine.dispose()
+    got = {(r.company, r.amount_text, int(r.hkd)) for r in rows}
+    assert ("智谱", "43億港元", 4300000000) in got
+    assert ("金山云", "28亿港元", 2800000000) in got
+    assert ("云知声", "220亿港元", 22000000000) in got
+    assert all(r.hkd > 100000000 for r in rows)

@@ -34,13 +34,13 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Drop every mention that overlaps one of an earlier family in `OVERLAP_ORDER` (within a family,
     each stage has already chosen non-overlapping mentions)."""
     rank = {family: i for i, family in enumerate(OVERLAP_ORDER)}
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((m.end for m in mentions), default=0))
     kept = []
     for m in sorted(mentions, key=lambda m: (rank[m.family], m.start)):
-        if any(m.start < e and s < m.end for s, e in taken):
+        if any(taken[m.start:m.end]):
             continue
         kept.append(m)
-        taken.append((m.start, m.end))
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
     return sorted(kept, key=lambda m: m.start)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import ahocorasick
 import regex
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from pipeline.mention import Mention, select_longest
 from pipeline.resources import Rules, load_rules
@@ -70,8 +70,8 @@ class EntityMatcher:
         self.byline_rx = regex.compile(
             r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
             r")\s?[|｜:：]\s?(?P<name>[^\s|｜]{1,12})", regex.M)
-        self.suffixes = sorted([(x, True) for x in e.org_suffixes_strong] + [(x, False) for x in e.org_suffixes_weak],
-                               key=lambda xs: -len(xs[0]))
+        self.suffix_strength = {x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
+        self.suffix_lengths = sorted({len(x) for x in self.suffix_strength}, reverse=True)
         self.weak_max_freq = e.org_weak_max_freq
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
@@ -174,10 +174,10 @@ class EntityMatcher:
     def _orgs(self, text, tokens) -> list[Mention]:
         out = []
         for i, (word, s, e) in enumerate(tokens):
-            hit = next(((x, strong) for x, strong in self.suffixes if word.endswith(x)), None)
-            if hit is None:
+            suffix = next((word[-n:] for n in self.suffix_lengths if word[-n:] in self.suffix_strength), None)
+            if suffix is None:
                 continue
-            suffix, strong = hit
+            strong = self.suffix_strength[suffix]
             head = word[: len(word) - len(suffix)]
             if head in self.generic_heads or head in self.org_stop:
                 continue
@@ -272,16 +272,25 @@ class EntityComponent:
         self.matcher = EntityMatcher(rules, freq=lambda w: tokenizer.FREQ.get(w, 0))
 
     def __call__(self, doc: Doc) -> Doc:
-        tokens = [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+        tokens = doc.user_data.get("zh_tokens")  # the segmenter's own tokens, when we built the Doc
+        if tokens is None:
+            tokens = [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
         mentions = self.matcher(doc.text, tokens)
         doc._.zh_entities = mentions
-        spans = []
-        for m in mentions:
-            span = doc.char_span(m.start, m.end, label=m.fields["label"], alignment_mode="strict")
-            if span is not None:
-                spans.append(span)
-        doc.ents = spans
+        set_ents(doc, mentions, tokens)
         return doc
+
+
+def set_ents(doc: Doc, mentions: list[Mention], tokens: list[tuple[str, int, int]]) -> None:
+    """`doc.ents` for the mentions that start and end on token boundaries (spaCy spans are token spans)."""
+    first = {s: i for i, (_, s, _) in enumerate(tokens)}
+    last = {e: i for i, (_, _, e) in enumerate(tokens)}
+    spans = []
+    for m in mentions:
+        i, j = first.get(m.start), last.get(m.end)
+        if i is not None and j is not None:
+            spans.append(Span(doc, i, j + 1, label=m.fields["label"]))
+    doc.ents = spans
 
 
 @Language.factory(
@@ -339,9 +348,8 @@ class LacComponent:
                 extra.append(Mention("entity", f"entity.lac.{tag}", s, e, {"label": label, "norm": norm,
                                                                            "kind": "company" if label == "ORG" else label.lower()}))
         doc._.zh_entities = select_longest(found + extra)
-        spans = [sp for m in doc._.zh_entities
-                 if (sp := doc.char_span(m.start, m.end, label=m.fields["label"], alignment_mode="strict"))]
-        doc.ents = spans
+        tokens = doc.user_data.get("zh_tokens") or [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+        set_ents(doc, doc._.zh_entities, tokens)
         return doc
 
 
@@ -356,9 +364,12 @@ class SegmenterTokenizer:
 
 
 def make_doc(vocab, tokens: list[tuple[str, int, int]]) -> Doc:
-    """A spaCy Doc from tokens that rebuild the text (whitespace runs are tokens of their own)."""
+    """A spaCy Doc from tokens that rebuild the text (whitespace runs are tokens of their own); the
+    tokens ride along in `doc.user_data` so components need not walk the Doc to find offsets."""
     words = [w for w, _, _ in tokens]
-    return Doc(vocab, words=words, spaces=[False] * len(words))
+    doc = Doc(vocab, words=words, spaces=[False] * len(words))
+    doc.user_data["zh_tokens"] = tokens
+    return doc
 
 
 MODES = ("default", "accurate")

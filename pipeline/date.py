@@ -98,7 +98,7 @@ def extract_date(ctx: Context, *, rules: Rules) -> list[Mention]:
     text = ctx.text
     candidates: list[Mention] = []
     for pattern in rules.date_patterns:
-        for m in pattern.rx.finditer(text):
+        for m in ctx.finditer(pattern.rx):
             start, end = trim_span(text, m.start(), m.end())
             if end <= start or ctx.in_table(start, end):
                 continue

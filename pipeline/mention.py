@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -37,6 +38,25 @@ class Context:
     def in_table(self, start: int, end: int) -> bool:
         return any(self.table_mask[start:end])
 
+    @functools.cached_property
+    def prose_spans(self) -> list[tuple[int, int]]:
+        """[start, end) runs of text outside tables: prose rules scan only these."""
+        spans, start, mask = [], None, self.table_mask
+        for i, flag in enumerate(mask):
+            if not flag and start is None:
+                start = i
+            elif flag and start is not None:
+                spans.append((start, i))
+                start = None
+        if start is not None or not mask:
+            spans.append((start or 0, len(self.norm.text)))
+        return spans
+
+    def finditer(self, rx):
+        """Matches of `rx` in the prose spans (look-behinds still see the text before a span)."""
+        for start, end in self.prose_spans:
+            yield from rx.finditer(self.norm.text, start, end)
+
     def warn(self, code: str, message: str, start: int, end: int) -> None:
         self.warnings.append((code, message, start, end))
 
@@ -60,7 +80,7 @@ def run_patterns(ctx: "Context", patterns, resolve, *, rules) -> list[Mention]:
     """Run each compiled pattern over the text, resolve every match, keep the longest non-overlapping."""
     found = []
     for pattern in patterns:
-        for m in pattern.rx.finditer(ctx.text):
+        for m in ctx.finditer(pattern.rx):
             mention = resolve(m, pattern, ctx, rules=rules)
             if mention is not None:
                 found.append(mention)

@@ -290,7 +290,9 @@ def set_ents(doc: Doc, mentions: list[Mention], tokens: list[tuple[str, int, int
         i, j = first.get(m.start), last.get(m.end)
         if i is not None and j is not None:
             spans.append(Span(doc, i, j + 1, label=m.fields["label"]))
-    doc.ents = spans
+    # set_ents with default="unmodified" leaves the other tokens alone; the `doc.ents = ...` setter
+    # would walk every token of the article to mark it "outside", half the cost of this stage
+    doc.set_ents(spans, default="unmodified")
 
 
 @Language.factory(

@@ -353,12 +353,15 @@ def to_simplified(text: str) -> str:
 
 
 def detect_script(text: str, simplified: str) -> str:
-    """simplified / traditional / mixed / unknown, from characters that exist in only one script."""
+    """simplified / traditional / mixed / unknown, from characters that exist in only one script.
+
+    Characters that t2s changed are traditional; of the others, those s2t would change are simplified.
+    s2t runs once per distinct character, not over the whole text."""
     trad = sum(1 for a, b in zip(text, simplified) if a != b)
-    to_trad = _converter("s2t").convert(simplified)
-    simp = sum(1 for a, b in zip(text, to_trad) if a != b) if len(to_trad) == len(text) else 0
-    # characters that changed under t2s are traditional; of the rest, those s2t would change are simplified
-    simp = max(0, simp - trad)
+    distinct = "".join(sorted({ch for ch in text if "\u4e00" <= ch <= "\u9fff"}))
+    as_trad = _converter("s2t").convert(distinct) if distinct else ""
+    simp_only = {a for a, b in zip(distinct, as_trad) if a != b} if len(as_trad) == len(distinct) else set()
+    simp = sum(1 for a, b in zip(text, simplified) if a == b and a in simp_only)
     total = trad + simp
     if total < 3:
         return "unknown" if not _HAN.search(text) else "simplified"

@@ -36,3 +36,15 @@ def test_whitespace_and_symbols_are_kept():
     seg = load_segmenter(load_rules())
     text = "  收入 7,047,461\t(2,183,647)\n\n毛利率 12.1%  "
     assert "".join(w for w, _, _ in seg.tokens(text)) == text
+
+
+def test_jieba_next_gives_classic_jiebas_tokens_on_the_corpus(corpus_files):
+    """The fast segmenter may replace jieba only because its output is the same on our text."""
+    from pipeline.segment import Segmenter
+
+    words = load_rules().user_words()
+    fast, classic = Segmenter(words, "jieba-next"), Segmenter(words, "jieba")
+    assert (fast.implementation, classic.implementation) == ("jieba-next", "jieba")
+    for path in corpus_files:
+        text = normalise(path.read_text(encoding="utf-8")).text
+        assert fast.tokens(text) == classic.tokens(text), path.name

@@ -1,0 +1,164 @@
+"""Throughput of the whole pipeline against bare jieba segmentation, on one corpus of at least 20 MB.
+
+    python bench/speed.py               # about three minutes on 2 cores
+    python bench/speed.py --mb 5        # a quicker, smaller run
+
+It builds the corpus by repeating `corpus/` as separate files in a temporary folder, then measures, in
+one run:
+- bare jieba: classic jieba (HMM on, its default dictionary) segmenting every file's text;
+- the full `zhnews extract` pipeline in the default mode over the same files (read, decode, normalise,
+  segment, every family, the record as JSON), with 1 worker process and with 2;
+and prints MB per CPU-second, documents per second, the ratio full / jieba, peak RSS per worker,
+the start-up time of `zhnews extract` on one short article, and a per-stage CPU profile.
+MB are megabytes of UTF-8 file bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing as mp
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build_corpus(folder: Path, megabytes: float) -> list[Path]:
+    sources = sorted((ROOT / "corpus").glob("*.txt"))
+    data = [(p.stem, p.read_bytes()) for p in sources]
+    files, size, n = [], 0, 0
+    while size < megabytes * 1e6:
+        for stem, raw in data:
+            path = folder / f"{stem}-{n:05d}.txt"
+            path.write_bytes(raw)
+            files.append(path)
+            size += len(raw)
+        n += 1
+    return files
+
+
+def _cpu() -> float:
+    return time.process_time()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+# ----------------------------------------------------------------------------------------------
+# workers (each a separate process, so CPU time and RSS are its own)
+
+
+def jieba_worker(paths: list[str]) -> tuple[float, int, float, dict, float]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    start, wall, size = _cpu(), time.perf_counter(), 0
+    for p in paths:
+        raw = Path(p).read_bytes()
+        for _ in tk.cut(raw.decode("utf-8"), HMM=True):
+            pass
+        size += len(raw)
+    return _cpu() - start, size, _rss_mb(), {}, time.perf_counter() - wall
+
+
+def pipeline_worker(paths: list[str], profile: bool = False) -> tuple[float, int, float, dict, float]:
+    from pipeline.core import Pipeline, error_record
+    from pipeline.normalise import decode_bytes
+
+    pipeline = Pipeline(profile=profile)
+    pipeline("预热:金山云募资约28亿港元。")  # loading is start-up, not throughput
+    if pipeline.timings is not None:
+        pipeline.timings.clear()
+    start, wall, size = _cpu(), time.perf_counter(), 0
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        for p in paths:
+            raw = Path(p).read_bytes()
+            try:
+                text, encoding = decode_bytes(raw, source=p)
+                record = pipeline(text, source=p, encoding=encoding, raw=raw)
+            except Exception as exc:  # noqa: BLE001
+                record = error_record(exc, source=p, raw=raw)
+            sink.write(record.model_dump_json() + "\n")
+            size += len(raw)
+    return _cpu() - start, size, _rss_mb(), dict(pipeline.timings or {}), time.perf_counter() - wall
+
+
+def run_pool(fn, paths: list[str], workers: int, **kwargs):
+    """Split `paths` over `workers` processes; (wall seconds of the slowest worker's work after its
+    warm-up, [worker results]). Process start and model loading are start-up, reported apart."""
+    chunks = [paths[i::workers] for i in range(workers)]
+    ctx = mp.get_context("spawn")  # a clean process: its RSS is its own
+    with ctx.Pool(workers) as pool:
+        results = pool.starmap(fn, [(c, *kwargs.values()) for c in chunks])
+    return max(r[4] for r in results), results
+
+
+def startup_seconds(short: Path, repeats: int = 3) -> float:
+    zhnews = shutil.which("zhnews") or str(Path(sys.executable).parent / "zhnews")
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run([zhnews, "extract", str(short)], check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (at least 20 for the record)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="zhnews-speed-") as tmp:
+        folder = Path(tmp)
+        files = build_corpus(folder, args.mb)
+        paths = [str(p) for p in files]
+        total_mb = sum(p.stat().st_size for p in files) / 1e6
+        short = folder / "short.txt"
+        short.write_text("金山云CEO王育林宣布,公司通过港股配售募资约28亿港元。", encoding="utf-8")
+        print(f"corpus: {len(files)} files, {total_mb:.1f} MB (corpus/ repeated)\n")
+
+        jieba_wall, jieba_res = run_pool(jieba_worker, paths, 1)
+        j_cpu, j_size, j_rss, _, _ = jieba_res[0]
+        one_wall, one_res = run_pool(pipeline_worker, paths, 1, profile=False)
+        f_cpu, f_size, f_rss, _, _ = one_res[0]
+        two_wall, two_res = run_pool(pipeline_worker, paths, 2, profile=False)
+        _, prof_res = run_pool(pipeline_worker, paths[: max(50, len(paths) // 10)], 1, profile=True)
+        start = startup_seconds(short)
+
+    j_mbps, f_mbps = j_size / 1e6 / j_cpu, f_size / 1e6 / f_cpu
+    two_mbps = sum(r[1] for r in two_res) / 1e6 / sum(r[0] for r in two_res)
+    rows = [
+        ("bare jieba (classic, HMM)", j_mbps, len(files) / jieba_wall, j_rss),
+        ("zhnews extract, 1 worker", f_mbps, len(files) / one_wall, f_rss),
+        ("zhnews extract, 2 workers", two_mbps, len(files) / two_wall, max(r[2] for r in two_res)),
+    ]
+    print(f"{'':<28}{'MB per CPU-s':>14}{'docs per s':>12}{'peak RSS MB':>13}")
+    for name, mbps, dps, rss in rows:
+        print(f"{name:<28}{mbps:>14.2f}{dps:>12.1f}{rss:>13.0f}")
+    print()
+    print(f"ratio full / jieba-only (MB per CPU-second): {f_mbps / j_mbps:.2f}   (target >= 0.6)")
+    print(f"2 workers / 1 worker (documents per second): {one_wall / two_wall:.2f}   (target >= 1.7)")
+    print(f"peak RSS per worker: {max(f_rss, *(r[2] for r in two_res)):.0f} MB   (target < 500)")
+    print(f"start-up: `zhnews extract` on one short article: {start:.2f} s wall   (target < 2)")
+    timings = prof_res[0][3]
+    total = sum(timings.values()) or 1.0
+    print("\nper-stage CPU profile (1 worker, default mode):")
+    for stage, secs in sorted(timings.items(), key=lambda kv: -kv[1]):
+        print(f"  {stage:<28}{secs / total:>6.0%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

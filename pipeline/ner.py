@@ -72,6 +72,7 @@ class EntityMatcher:
             r")\s?[|｜:：]\s?(?P<name>[^\s|｜]{1,12})", regex.M)
         self.suffix_strength = {x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
         self.suffix_lengths = sorted({len(x) for x in self.suffix_strength}, reverse=True)
+        self.suffix_last = frozenset(x[-1] for x in self.suffix_strength)
         self.weak_max_freq = e.org_weak_max_freq
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
@@ -83,10 +84,9 @@ class EntityMatcher:
     # --------------------------------------------------------------------------------------------
 
     def __call__(self, text: str, tokens: list[tuple[str, int, int]]) -> list[Mention]:
-        starts = {s for _, s, _ in tokens}
-        ends = {e for _, _, e in tokens}
-        tok_at = {s: (w, s, e) for w, s, e in tokens}
-        tok_end = {e: (w, s, e) for w, s, e in tokens}
+        tok_at = {t[1]: t for t in tokens}
+        tok_end = {t[2]: t for t in tokens}
+        starts, ends = tok_at.keys(), tok_end.keys()
         gazetteer = self._gazetteer(text, starts, ends)
         known = bytearray(len(text))
         for m in gazetteer:
@@ -173,7 +173,10 @@ class EntityMatcher:
 
     def _orgs(self, text, tokens) -> list[Mention]:
         out = []
+        last = self.suffix_last
         for i, (word, s, e) in enumerate(tokens):
+            if word[-1:] not in last:
+                continue
             suffix = next((word[-n:] for n in self.suffix_lengths if word[-n:] in self.suffix_strength), None)
             if suffix is None:
                 continue
@@ -275,7 +278,8 @@ class EntityComponent:
         tokens = doc.user_data.get("zh_tokens")  # the segmenter's own tokens, when we built the Doc
         if tokens is None:
             tokens = [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
-        mentions = self.matcher(doc.text, tokens)
+        # doc.text would rebuild the text from every token; the Doc we built carries it
+        mentions = self.matcher(doc.user_data.get("zh_text") or doc.text, tokens)
         doc._.zh_entities = mentions
         set_ents(doc, mentions, tokens)
         return doc
@@ -334,11 +338,12 @@ class LacComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Mention] = list(doc._.zh_entities or [])
-        taken = bytearray(len(doc.text))
+        text = doc.user_data.get("zh_text") or doc.text
+        taken = bytearray(len(text))
         for m in found:
             taken[m.start:m.end] = b"\x01" * (m.end - m.start)
         extra = []
-        for offset, chunk in self._chunks(doc.text):
+        for offset, chunk in self._chunks(text):
             pos = offset
             for word, tag in self.lac.run(chunk):
                 s, e = pos, pos + len(word)
@@ -371,6 +376,7 @@ def make_doc(vocab, tokens: list[tuple[str, int, int]]) -> Doc:
     words = [w for w, _, _ in tokens]
     doc = Doc(vocab, words=words, spaces=[False] * len(words))
     doc.user_data["zh_tokens"] = tokens
+    doc.user_data["zh_text"] = "".join(words)
     return doc
 
 

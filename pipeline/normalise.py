@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import functools
 import hashlib
+import operator
 import re as _re
 from array import array
 from collections import Counter
@@ -357,11 +358,13 @@ def detect_script(text: str, simplified: str) -> str:
 
     Characters that t2s changed are traditional; of the others, those s2t would change are simplified.
     s2t runs once per distinct character, not over the whole text."""
-    trad = sum(1 for a, b in zip(text, simplified) if a != b)
-    distinct = "".join(sorted({ch for ch in text if "\u4e00" <= ch <= "\u9fff"}))
+    trad = sum(map(operator.ne, text, simplified))
+    distinct = "".join(sorted(ch for ch in set(simplified) if "\u4e00" <= ch <= "\u9fff"))
     as_trad = _converter("s2t").convert(distinct) if distinct else ""
     simp_only = {a for a, b in zip(distinct, as_trad) if a != b} if len(as_trad) == len(distinct) else set()
-    simp = sum(1 for a, b in zip(text, simplified) if a == b and a in simp_only)
+    counts = Counter(simplified)
+    # a simplified-only character counts where it was written so (not where t2s produced it)
+    simp = sum(counts[ch] for ch in simp_only) - sum(1 for a, b in zip(text, simplified) if a != b and b in simp_only)
     total = trad + simp
     if total < 3:
         return "unknown" if not _HAN.search(text) else "simplified"
@@ -395,7 +398,11 @@ def is_table_row(line: str) -> bool:
 
 
 def _display_width(line: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+    """Characters, with CJK counted double (as a fixed-width export lays them out)."""
+    return len(line) + len(_WIDE.findall(line))
+
+
+_WIDE = regex.compile(r"[^\x00-\u2e7f]")
 
 
 def _unwrap(text: str) -> list[int]:

@@ -77,7 +77,7 @@ def hash_articles(paths: list[str]) -> dict[str, str]:
 @task(cache_policy=NO_CACHE)
 def extract_batch(paths: list[str], published: str | None = None) -> list[ArticleRecord | ErrorRecord]:
     """Records for a batch of files; a failing article becomes an error record (no retry: not I/O)."""
-    from pipeline.core import default_pipeline, error_record, extract_bytes
+    from pipeline.core import default_pipeline, error_record, extract_records
     from pipeline.errors import RulesError
 
     default_pipeline()  # loaded once per worker process, then reused
@@ -86,7 +86,7 @@ def extract_batch(paths: list[str], published: str | None = None) -> list[Articl
         raw = None
         try:
             raw = Path(path).read_bytes()
-            out.append(extract_bytes(raw, published=published, source=path))
+            out.extend(extract_records(raw, published=published, source=path))  # parts of an oversize file
         except RulesError:
             raise
         except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
@@ -100,6 +100,12 @@ def write_batch(sinks: list, results: list[ArticleRecord | ErrorRecord]) -> int:
     for sink in sinks:
         sink.write(results)
     return len(results)
+
+
+@task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
+def mark_ingested(store, files: dict[str, str]) -> None:
+    """Remember that these files were handled (I/O: retried), after their records were committed."""
+    store.mark_ingested(files, PIPELINE_VERSION)
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -135,7 +141,7 @@ def _task_runner(dask_address: str | None):
 
 
 def _run(flow_name: str, folder: str, paths: list[str], skipped: int, sinks: list, published: str | None,
-         batch_size: int, use_futures: bool, started: float) -> dict:
+         batch_size: int, use_futures: bool, started: float, after_batch: Callable | None = None) -> dict:
     """Extract and write `paths` batch by batch; commit the sinks at the end; the run summary."""
     records = errors = done = 0
     details: list[dict] = []
@@ -149,6 +155,8 @@ def _run(flow_name: str, folder: str, paths: list[str], skipped: int, sinks: lis
             results = futures[i].result() if futures else extract_batch(batch, published)
             t1 = time.perf_counter()
             write_batch(sinks, results)
+            if after_batch is not None:
+                after_batch(batch)
             timings["extract"] += t1 - t0
             timings["write"] += time.perf_counter() - t1
             for r in results:
@@ -213,7 +221,8 @@ def ingest(inbox: str, db: str = "sqlite:///out/zhnews.db", jsonl_dir: str | Non
         if jsonl_dir else None
     sinks = [store] + (_sinks(jsonl, None) if jsonl else [])
     summary = _run("ingest", inbox, new, len(paths) - len(new), sinks, published, batch_size,
-                   bool(dask_address), started)
+                   bool(dask_address), started,
+                   after_batch=lambda batch: mark_ingested(store, {p: hashes[p] for p in batch}))
     summary.update({"run_id": run_id, "started": started_at,
                     "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "jsonl": jsonl})
     summary["manifest"] = write_manifest(summary, manifest_dir)

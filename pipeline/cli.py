@@ -134,14 +134,14 @@ def _worker_init(mode: str) -> None:
 
 def _worker_extract(args):
     path, published = args
-    from pipeline.core import error_record, extract_bytes
+    from pipeline.core import error_record, extract_records
 
     raw = None
     try:
         raw = Path(path).read_bytes()
-        return path, extract_bytes(raw, published=published, source=path)
+        return path, extract_records(raw, published=published, source=path)
     except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
-        return path, error_record(exc, source=path, raw=raw)
+        return path, [error_record(exc, source=path, raw=raw)]
 
 
 def _parallel_results(files, published, workers: int, progress):
@@ -151,14 +151,15 @@ def _parallel_results(files, published, workers: int, progress):
     task = progress.add_task("extracting", total=len(files))
     mode = os.environ.get("ZHNEWS_NER_MODE", "default")
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(mode,)) as pool:
-        for source, result in pool.map(_worker_extract, [(str(f), published) for f in files], chunksize=8):
+        for source, results in pool.map(_worker_extract, [(str(f), published) for f in files], chunksize=8):
             progress.advance(task)
-            yield source, result
+            for result in results:
+                yield source, result
 
 
 def _results(files, jsonl_input, published, progress):
     """(source, ArticleRecord | ErrorRecord) for every article, never raising for a bad article."""
-    from pipeline.core import error_record, extract_bytes
+    from pipeline.core import error_record, extract_bytes, extract_records
     from pipeline.errors import RulesError
 
     if files:
@@ -167,11 +168,13 @@ def _results(files, jsonl_input, published, progress):
             raw = None
             try:
                 raw = f.read_bytes()
-                yield str(f), extract_bytes(raw, published=published, source=str(f))
+                records = extract_records(raw, published=published, source=str(f))
             except RulesError:
                 raise
             except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
-                yield str(f), error_record(exc, source=str(f), raw=raw)
+                records = [error_record(exc, source=str(f), raw=raw)]
+            for record in records:
+                yield str(f), record
             progress.advance(task)
     if jsonl_input is not None:
         lines = jsonl_input.read_text(encoding="utf-8").splitlines()

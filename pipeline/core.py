@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline import records as R
 from pipeline.date import extract_date, find_published
 from pipeline.errors import ArticleError, ReadError, ZhnewsError
+from pipeline.limits import ArticleTimeout, ArticleTooLarge, Limits, split_points
 from pipeline.mention import Context, Mention
 from pipeline.money import extract_money
 from pipeline.ner import build_nlp, extract_entity
@@ -49,8 +50,10 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
 class Pipeline:
     """The loaded rules, segmenter and spaCy pipeline: build once per process, call per article."""
 
-    def __init__(self, rules_dir: str | None = None, mode: str | None = None, profile: bool = False):
+    def __init__(self, rules_dir: str | None = None, mode: str | None = None, profile: bool = False,
+                 limits: Limits | None = None):
         self.mode = mode or os.environ.get("ZHNEWS_NER_MODE", "default")
+        self.limits = limits or Limits.from_env()
         self.timings: Counter | None = Counter() if profile else None  # CPU seconds per stage
         self.rules = load_rules(rules_dir)
         self.segmenter = load_segmenter(self.rules)
@@ -58,13 +61,21 @@ class Pipeline:
 
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
                  encoding: str = "utf-8", raw: bytes | None = None) -> R.ArticleRecord:
+        try:
+            return self._extract(text, published=published, source=source, encoding=encoding, raw=raw)
+        except TimeoutError as exc:
+            raise ArticleTimeout(f"gave up after the {self.limits.max_seconds:g} s limit ({exc})",
+                                 source=source) from exc
+
+    def _extract(self, text: str, *, published, source, encoding, raw) -> R.ArticleRecord:
         rules = self.rules
-        lap = self._stopwatch()
+        deadline = time.process_time() + self.limits.max_seconds
+        lap = self._stopwatch(deadline)
         norm = normalise(text, encoding=encoding)
         lap("normalise")
         tokens = self.segmenter.tokens(norm.text)
         lap("segment")
-        ctx = Context(norm=norm, tokens=tokens, table_mask=table_mask(norm.text))
+        ctx = Context(norm=norm, tokens=tokens, table_mask=table_mask(norm.text), deadline=deadline)
         ref, ref_from = _parse_published(published), "argument"
         if ref is None:
             ref, ref_from = find_published(norm, rules=rules)
@@ -85,6 +96,10 @@ class Pipeline:
         cells = extract_table(ctx, rules=rules)
         lap("table cells")
         found = resolve_overlaps(entities + money + percents + dates + shares + codes + cells)
+        if len(found) > self.limits.max_items:
+            ctx.warn("items_truncated", f"{len(found)} items, kept the first {self.limits.max_items}",
+                     found[self.limits.max_items].start, found[-1].end)
+            found = found[: self.limits.max_items]
         by_family: dict[str, list[Mention]] = {}
         for m in found:
             by_family.setdefault(m.family, []).append(m)
@@ -103,15 +118,16 @@ class Pipeline:
                 out.append(model(text=text[s:e], start=s, end=e, rule=m.rule, **fields))
             return out
 
-        warnings = [R.Warning(code=n.code, message=n.message, start=n.start, end=n.end,
-                              text=text[n.start:n.end] if n.start is not None else None) for n in norm.notes]
+        warnings = [R.Warning(code=n.code, message=_safe(n.message), start=n.start, end=n.end,
+                              text=_safe(text[n.start:n.end]) if n.start is not None else None) for n in norm.notes]
         for code, message, s, e in ctx.warnings:
             os_, oe = norm.span(s, e)
-            warnings.append(R.Warning(code=code, message=message, start=os_, end=oe, text=text[os_:oe]))
+            warnings.append(R.Warning(code=code, message=_safe(message), start=os_, end=oe,
+                                      text=_safe(text[os_:oe])))
 
         title = norm.metadata.get("title")
         record = R.ArticleRecord(
-            doc_id=doc_id(raw if raw is not None else text.encode("utf-8")),
+            doc_id=doc_id(raw if raw is not None else text.encode("utf-8", "surrogatepass")),
             source=source,
             title=title if isinstance(title, str) else None,
             published=ref.isoformat() if ref else None,
@@ -132,17 +148,59 @@ class Pipeline:
         lap("record")
         return record
 
-    def _stopwatch(self):
-        """A lap timer adding CPU seconds per stage to `self.timings`; a no-op unless profiling."""
-        if self.timings is None:
-            return lambda name: None
+    def _stopwatch(self, deadline: float):
+        """A lap timer: checks the article's deadline after each stage, and adds CPU seconds per stage to
+        `self.timings` when profiling."""
         last = [time.process_time()]
 
         def lap(name: str) -> None:
             now = time.process_time()
-            self.timings[name] += now - last[0]
+            if self.timings is not None:
+                self.timings[name] += now - last[0]
             last[0] = now
+            if now > deadline:
+                raise TimeoutError(f"after the {name} stage")
         return lap
+
+    def records(self, raw: bytes, *, source: str | None = None,
+                published: str | date | None = None) -> list[R.ArticleRecord]:
+        """The record(s) of one article given as bytes: one, or one per part when the article is larger
+        than the size limit and the policy is to split it (each part's offsets still index the whole
+        decoded text; its source says which part it is)."""
+        text, encoding = decode_bytes(raw, source=source)
+        if len(raw) <= self.limits.max_bytes:
+            return [self(text, published=published, source=source, encoding=encoding, raw=raw)]
+        if self.limits.oversize == "refuse":
+            raise ArticleTooLarge(f"{len(raw):,} bytes, over the {self.limits.max_bytes:,}-byte limit "
+                                  "(ZHNEWS_MAX_BYTES; ZHNEWS_OVERSIZE=split cuts it into parts)", source=source)
+        max_chars = max(1000, self.limits.max_bytes * len(text) // len(raw))
+        parts = split_points(text, max_chars)
+        out = []
+        for i, (start, end) in enumerate(parts, 1):
+            part = self(text[start:end], published=published, encoding=encoding,
+                        source=f"{source or ''}#part{i}of{len(parts)}",
+                        raw=raw + f"\x00part {i} of {len(parts)}".encode())
+            out.append(_shifted(part, start, {"part": i, "parts": len(parts), "offset": start}))
+        return out
+
+
+def _safe(value: str) -> str:
+    """Text fit for JSON: a lone surrogate (not a character) is written as its escape."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _shifted(record: R.ArticleRecord, offset: int, part: dict) -> R.ArticleRecord:
+    """A part's record with its offsets moved to index the whole text."""
+    update = {name: [i.model_copy(update={"start": i.start + offset, "end": i.end + offset})
+                     for i in getattr(record, name)] for name in record.ITEM_FIELDS}
+    update["warnings"] = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset})
+                          if w.start is not None else w for w in record.warnings]
+    update["metadata"] = {**record.metadata, "part": part}
+    return record.model_copy(update=update)
 
 
 def _parse_published(published: str | date | None) -> date | None:
@@ -170,9 +228,19 @@ def extract(text: str, *, published: str | date | None = None, source: str | Non
 
 
 def extract_bytes(raw: bytes, *, published: str | date | None = None, source: str | None = None) -> R.ArticleRecord:
-    """Extract one article given as bytes; the encoding is detected and named in the record."""
+    """Extract one article given as bytes; the encoding is detected and named in the record. An article
+    over the size limit raises `ArticleTooLarge` here; `extract_records` splits it instead."""
     text, encoding = decode_bytes(raw, source=source)
-    return default_pipeline()(text, published=published, source=source, encoding=encoding, raw=raw)
+    pipeline = default_pipeline()
+    if len(raw) > pipeline.limits.max_bytes:
+        raise ArticleTooLarge(f"{len(raw):,} bytes, over the {pipeline.limits.max_bytes:,}-byte limit", source=source)
+    return pipeline(text, published=published, source=source, encoding=encoding, raw=raw)
+
+
+def extract_records(raw: bytes, *, published: str | date | None = None,
+                    source: str | None = None) -> list[R.ArticleRecord]:
+    """Extract one article given as bytes into one record, or one per part when it is over the size limit."""
+    return default_pipeline().records(raw, source=source, published=published)
 
 
 def extract_file(path: str | Path, *, published: str | date | None = None) -> R.ArticleRecord:
@@ -200,4 +268,4 @@ def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = 
                          error=type(exc).__name__, message=message)
 
 
-__all__ = ["Pipeline", "extract", "extract_bytes", "extract_file", "error_record", "NormText"]
+__all__ = ["Pipeline", "extract", "extract_bytes", "extract_file", "extract_records", "error_record", "NormText"]

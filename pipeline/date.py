@@ -14,6 +14,7 @@ such day. An "as at" date keeps a 截至 before it in its span, at every granula
 
 from __future__ import annotations
 
+import bisect
 import calendar
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -111,15 +112,16 @@ def extract_date(ctx: Context, *, rules: Rules) -> list[Mention]:
     chosen = select_longest(candidates)
     explicit = [(m.start, int(m.fields["value"][:4])) for m in chosen if "_pending" not in m.fields]
     out: list[Mention] = []
+    seen: list[tuple[int, int]] = []  # (start, year) of every date resolved so far, in reading order
     for m in chosen:
         p = m.fields.get("_pending")
         if p is not None:
-            seen = [(o.start, int(o.fields["value"][:4])) for o in out]
             fields = _resolve_pending(p, ctx, explicit, seen)
             if fields is None:
                 continue
             m = Mention("date", p.rule, p.start, p.end, {**fields, "year_inferred": True})
         out.append(_with_as_at(m, text))
+        seen.append((m.start, int(m.fields["value"][:4])))
     return out
 
 
@@ -154,34 +156,33 @@ def _resolve_pending(p: _Pending, ctx: Context, explicit, seen) -> Fields | None
             return None
         year = ctx.published.year + p.year_rule
     else:
-        before = [y for s, y in seen if s < p.start]
-        if not before:
+        if not seen:  # `seen` holds only dates before this one: they are resolved in reading order
             ctx.warn("date_year_unknown", f"{text[p.start:p.end]!r} refers to a year the text does not give",
                      p.start, p.end)
             return None
-        year = before[-1] + (1 if p.year_rule == "context_next" else 0)
+        year = seen[-1][1] + (1 if p.year_rule == "context_next" else 0)
     return p.build(year)
 
 
 def infer_year(ctx: Context, pos: int, month: int | None, years: list[tuple[int, int]]) -> int | None:
+    """`years`: (start, year) of the explicit dates, in reading order."""
     text = ctx.text
-    before = [(s, y) for s, y in years if s < pos]
+    k = bisect.bisect_left(years, (pos, -1))  # years[:k] start before pos
+    last = years[k - 1] if k else None
     lo, _ = sentence_bounds(text, pos)
-    same_sentence = [y for s, y in before if s >= lo]
-    if same_sentence:
-        return same_sentence[-1]
+    if last and last[0] >= lo:
+        return last[1]
     para = text.rfind("\n", 0, pos) + 1
-    same_para = [y for s, y in before if s >= para]
-    if same_para:
-        return same_para[-1]
+    if last and last[0] >= para:
+        return last[1]
     if ctx.published is not None:
         ref = ctx.published
         if month is None:
             return ref.year
         options = [ref.year - 1, ref.year, ref.year + 1]
         return min(options, key=lambda y: abs((date(y, month, 15) - ref).days))
-    if before:
-        return before[-1][1]
+    if last:
+        return last[1]
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,6 +31,7 @@ class Context:
     table_mask: bytearray  # 1 where a character sits in a table region
     published: date | None = None
     warnings: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, message, norm span
+    deadline: float | None = None  # time.process_time() after which the article is abandoned
 
     @property
     def text(self) -> str:
@@ -53,9 +55,16 @@ class Context:
         return spans
 
     def finditer(self, rx):
-        """Matches of `rx` in the prose spans (look-behinds still see the text before a span)."""
+        """Matches of `rx` in the prose spans (look-behinds still see the text before a span). With a
+        deadline, each scan carries the time left as the regex module's `timeout=`."""
         for start, end in self.prose_spans:
-            yield from rx.finditer(self.norm.text, start, end)
+            if self.deadline is None:
+                yield from rx.finditer(self.norm.text, start, end)
+            else:
+                left = self.deadline - time.process_time()
+                if left <= 0:
+                    raise TimeoutError("the article's time limit was reached")
+                yield from rx.finditer(self.norm.text, start, end, timeout=left)
 
     def warn(self, code: str, message: str, start: int, end: int) -> None:
         self.warnings.append((code, message, start, end))

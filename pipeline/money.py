@@ -6,6 +6,7 @@ exact values. Table regions are left to the table reader.
 
 from __future__ import annotations
 
+import bisect
 from decimal import Decimal
 
 import regex
@@ -46,11 +47,12 @@ def rates_in_context(ctx: Context, mentions: list[Mention], rules: Rules) -> lis
     pairs = list(rules.rate_pair_rx.finditer(ctx.text))
     if not pairs:
         return mentions
+    ends = [p.end() for p in pairs]
     out = []
     for m in mentions:
         f = m.fields
-        pair = next((p for p in reversed(pairs) if p.end() <= m.start
-                     and sentence_bounds(ctx.text, m.start)[0] <= p.start()), None)
+        k = bisect.bisect_right(ends, m.start)  # pairs[:k] end before the mention
+        pair = pairs[k - 1] if k and sentence_bounds(ctx.text, m.start)[0] <= pairs[k - 1].start() else None
         if (pair is not None and m.family == "money" and f["value_max"] is None and abs(f["value"]) < 1000
                 and not any(u in ctx.text[m.start:m.end] for u in "万亿兆")):
             quote, base = rules.currency_of[pair["quote"]], rules.currency_of[pair["base"]]

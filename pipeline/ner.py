@@ -235,22 +235,24 @@ class EntityMatcher:
         return out
 
     def _propagate(self, text, chosen, starts, ends) -> list[Mention]:
-        names = {}
+        """Every other occurrence of a name a pattern found, in one Aho-Corasick pass over the text."""
+        names: dict[str, Mention] = {}
         for m in chosen:
             if m.rule != "entity.gazetteer":
                 names.setdefault(text[m.start:m.end], m)
+        names = {n: m for n, m in names.items() if len(n) >= 2}
+        if not names:
+            return []
+        automaton = ahocorasick.Automaton()
+        for name in names:
+            automaton.add_word(name, name)
+        automaton.make_automaton()
         out = []
-        for name, m in names.items():
-            if len(name) < 2:
-                continue
-            pos = text.find(name)
-            while pos != -1:
-                end = pos + len(name)
-                ok = (pos in starts and end in ends) or (name.isascii() and self._latin_alone(text, pos, end))
-                if ok:
-                    f = m.fields
-                    out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"]))
-                pos = text.find(name, end)
+        for last, name in automaton.iter(text):
+            pos, end = last - len(name) + 1, last + 1
+            if (pos in starts and end in ends) or (name.isascii() and self._latin_alone(text, pos, end)):
+                f = names[name].fields
+                out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"]))
         return out
 
 

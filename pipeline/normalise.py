@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import functools
 import hashlib
+import html
 import operator
 import re as _re
 from array import array
@@ -249,20 +250,31 @@ def _front_matter(original: str) -> tuple[dict[str, Any], int, tuple[int, int] |
 # debris and markup
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = rf"[a-zü]*[{_TONED}][a-zü{_TONED}]*"
+_PINYIN = rf"[a-zü]{{0,6}}[{_TONED}][a-zü{_TONED}]{{0,6}}"  # a syllable: bounded, so scans stay linear
 _CLEAN = regex.compile(
     rf"""
-    (?P<image>!\[[^\]\n]*\]\([^)\n]*\))
-  | (?P<footnote>\[\^[^\]\n]+\]:?)
-  | (?P<link>\[(?P<link_text>[^\]\n]+)\]\((?:https?://|www\.|/|\#)[^)\s]*\))
+    (?P<image>!\[[^\]\n]{{0,500}}\]\([^)\n]{{0,2000}}\))
+  | (?P<footnote>\[\^[^\]\n]{{1,50}}\]:?)
+  | (?P<link>\[(?P<link_text>[^\]\n]{{1,500}})\]\((?:https?://|www\.|/|\#)[^)\s]{{0,2000}}\))
   | (?P<lost>\?{_PINYIN}\)(?P<stray>[\x40-\x7e](?=[^\x00-\x7f]))?(?P<swallowed>\p{{Han}}(?=[A-Za-z0-9]))?)
   | (?<=\p{{Han}})(?P<pinyin>\({_PINYIN}\))
   | (?P<heading>^[ \t]*\#{{1,6}}[ \t]+)
   | (?P<quote>^[ \t]*>[ \t]?)
   | (?P<emphasis>\*\*|__)
+  | (?P<html_comment><!--.{{0,5000}}?-->)
+  | (?P<html_code><(?P<code_tag>script|style)\b[^>]{{0,500}}>.{{0,100000}}?</(?P=code_tag)\s*>)
+  | (?P<html_tag></?(?P<tag_name>[A-Za-z][A-Za-z0-9]{{0,15}})\b[^<>]{{0,500}}/?>)
+  | (?P<html_entity>&(?:[A-Za-z]{{2,10}}|\#\d{{1,7}}|\#[xX][0-9A-Fa-f]{{1,6}});)
+  | (?P<ansi>\x1b\[[0-9;?]{{0,20}}[A-Za-z])
+  | (?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+)
+  | (?P<surrogate>[\ud800-\udfff])
     """,
-    regex.X | regex.M,
+    regex.X | regex.M | regex.S,
 )
+# block-level HTML tags become line breaks, cells a space, everything else nothing
+_HTML_BLOCK = frozenset("p div br tr li ul ol h1 h2 h3 h4 h5 h6 table thead tbody section article header footer "
+                        "blockquote pre hr".split())
+_HTML_CELL = frozenset({"td", "th"})
 
 REPLACEMENT = "\ufffd"  # stands for characters lost to `?`; no rule matches across it
 
@@ -305,8 +317,22 @@ def _clean(original: str, start: int, end: int, out: _Builder, notes: list[Note]
                                       m.start("swallowed"), m.end("swallowed")))
                 else:
                     out.copy(original, m.start("swallowed"), m.end("swallowed"))
+        elif m.group("html_tag") is not None:
+            name = m.group("tag_name").lower()
+            if name in _HTML_BLOCK:
+                out.emit("\n", m.start(), m.end())
+            elif name in _HTML_CELL:
+                out.emit(" ", m.start(), m.end())
+            counts["html"] += 1
+        elif m.group("html_entity") is not None:
+            out.emit(html.unescape(m.group()).replace("\xa0", " "), m.start(), m.end())
+        elif m.group("surrogate") is not None:
+            out.emit(REPLACEMENT, m.start(), m.end())
+            notes.append(Note("lone_surrogate", "a lone surrogate code point (not text) was replaced",
+                              m.start(), m.end()))
         else:
-            for name in ("image", "footnote", "pinyin", "heading", "quote", "emphasis"):
+            for name in ("image", "footnote", "pinyin", "heading", "quote", "emphasis", "html_comment",
+                         "html_code", "ansi", "control"):
                 if m.group(name) is not None:
                     counts[name] += 1
                     break
@@ -470,6 +496,11 @@ def normalise(original: str, *, encoding: str = "utf-8") -> NormText:
         ends = array("l", (e for e, k in zip(ends, keep) if k))
         body_start -= sum(1 for i in drops if i < body_start)
 
+    if counts["control"] or counts["ansi"]:
+        notes.append(Note("control_characters_removed",
+                          f"{counts['control'] + counts['ansi']} run(s) of control characters removed"))
+    if counts["html"] or counts["html_code"]:
+        notes.append(Note("html_removed", f"{counts['html'] + counts['html_code']} HTML tag(s) removed"))
     if counts["pinyin"]:
         notes.append(Note("pinyin_removed",
                           f"{counts['pinyin']} web-converter pinyin annotation(s) removed, e.g. 工場(chǎng)"))

@@ -210,8 +210,9 @@ class Compiled:
         self.id, self.kind, self.rx = id, kind, rx
 
 
-# A match never starts inside a word or number: not after a letter or digit (GPT5, M2.1, 1,000).
-START_GUARD = r"(?<![\dA-Za-z.])(?<!\d,)"
+# A match never starts inside a word or number: not after a letter, a digit (GPT5, M2.1, 1,000) or a
+# Chinese numeral (so a run of 万亿万亿… is tried once, not at every character).
+START_GUARD = r"(?<![\dA-Za-z.])(?<!\d,)(?<![零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])"
 
 
 def _compile(family: str, specs: list[PatternSpec], pieces: dict[str, str],

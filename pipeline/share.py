@@ -13,13 +13,15 @@ def extract_share(ctx: Context, *, rules: Rules) -> list[Mention]:
     chosen = run_patterns(ctx, rules.share_patterns, resolve_share, rules=rules)
     # a tranche without its own class takes the class of the count before it in the same sentence
     out: list[Mention] = []
+    last_class: tuple[int, str] | None = None  # (start, class) of the last count that had a class
     for mention in chosen:
-        if mention.fields["share_class"] is None:
+        if mention.fields["share_class"] is None and last_class is not None:
             lo, _ = sentence_bounds(ctx.text, mention.start)
-            prior = [p for p in out if p.start >= lo and p.fields["share_class"]]
-            if prior:
+            if last_class[0] >= lo:
                 mention = Mention(mention.family, mention.rule, mention.start, mention.end,
-                                  {**mention.fields, "share_class": prior[-1].fields["share_class"]})
+                                  {**mention.fields, "share_class": last_class[1]})
+        if mention.fields["share_class"]:
+            last_class = (mention.start, mention.fields["share_class"])
         out.append(mention)
     return out
 

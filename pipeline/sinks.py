@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from pipeline.jsonl import JsonlSink, Result, Sink, SinkError  # noqa: F401 - re-exported: one sink interface
 from pipeline.records import ArticleRecord, ErrorRecord
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 # ----------------------------------------------------------------------------------------------
@@ -95,6 +95,14 @@ errors_table = Table(
     Column("error", String(64), nullable=False),
     Column("message", Text, nullable=False),
     Column("failed_at", DateTime(timezone=True), nullable=False),
+)
+
+ingested = Table(
+    "ingested", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("pipeline_version", String(32), primary_key=True),
+    Column("source", Text),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
 
 _FAMILY_FIELDS = {
@@ -192,12 +200,24 @@ class SqlSink:
                                                             errors_table.c.pipeline_version == r.pipeline_version))
 
     def known_ids(self, pipeline_version: str) -> set[str]:
-        """doc_ids already stored (as records or as errors) for this pipeline version."""
+        """Content hashes already handled for this pipeline version: stored records and errors, and
+        files an ingest run marked (an oversize file's parts have their own doc_ids)."""
         with self.engine.connect() as conn:
             done = conn.execute(select(articles.c.doc_id).where(articles.c.pipeline_version == pipeline_version))
             failed = conn.execute(select(errors_table.c.doc_id).where(
                 errors_table.c.pipeline_version == pipeline_version, errors_table.c.doc_id.is_not(None)))
-            return {r[0] for r in done} | {r[0] for r in failed}
+            marked = conn.execute(select(ingested.c.sha256).where(ingested.c.pipeline_version == pipeline_version))
+            return {r[0] for r in done} | {r[0] for r in failed} | {r[0] for r in marked}
+
+    def mark_ingested(self, files: dict[str, str], pipeline_version: str) -> None:
+        """Record that these files (path -> sha256) were handled, after their records were written."""
+        rows = [{"sha256": h, "pipeline_version": pipeline_version, "source": p,
+                 "ingested_at": datetime.now(timezone.utc)} for p, h in files.items() if h]
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            stmt = self.insert(ingested)
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=["sha256", "pipeline_version"]), rows)
 
     def commit(self) -> None:
         self.engine.dispose()
@@ -234,7 +254,13 @@ def _v2(conn) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_mentions_doc_family_kind ON mentions (doc_id, family, kind)")
 
 
-MIGRATIONS = {1: _v1, 2: _v2}  # version -> the step that reaches it; never edit a released step
+def _v3(conn) -> None:
+    """The files an ingest run has handled, by content hash (an oversize file's parts have their own
+    doc_ids, so the hash of the whole file is kept here)."""
+    metadata.create_all(conn, tables=[ingested])
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}  # version -> the step that reaches it; never edit a released step
 
 
 def migrate(engine: Engine, target: int = SCHEMA_VERSION) -> int:

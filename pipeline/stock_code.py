@@ -55,10 +55,11 @@ def _mainland(code: str) -> str | None:
 
 
 def _company(entities, pos: int, window: int = 300) -> str | None:
-    """The nearest company named before the code."""
-    best = None
-    for e in entities:
-        if e.fields.get("kind") == "company" and e.end <= pos and pos - e.end <= window:
-            if best is None or e.end > best.end:
-                best = e
-    return best.fields["norm"] if best else None
+    """The nearest company named before the code (entities are in reading order)."""
+    for e in reversed(entities):
+        if e.end <= pos:
+            if pos - e.end > window:
+                return None
+            if e.fields.get("kind") == "company":
+                return e.fields["norm"]
+    return None

@@ -124,7 +124,7 @@ def test_migrations_upgrade_an_older_database_and_keep_its_rows(tmp_path, result
     with engine.connect() as conn:
         cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(mentions)")]
         assert {"period", "kind"} <= set(cols)
-        assert conn.exec_driver_sql("SELECT version FROM zhnews_schema").scalar() == 2
+        assert conn.exec_driver_sql("SELECT version FROM zhnews_schema").scalar() == 3
         assert conn.execute(select(func.count()).select_from(articles)).scalar() == 2  # the old row survived
     engine.dispose()
 

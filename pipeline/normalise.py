@@ -253,6 +253,8 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = rf"[a-zü]{{0,6}}[{_TONED}][a-zü{_TONED}]{{0,6}}"  # a syllable: bounded, so scans stay linear
 _CLEAN = regex.compile(
     rf"""
+    (?=[!\[?(\#>*_<&\x1b\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ \t])  # where markup can start
+    (?:
     (?P<image>!\[[^\]\n]{{0,500}}\]\([^)\n]{{0,2000}}\))
   | (?P<footnote>\[\^[^\]\n]{{1,50}}\]:?)
   | (?P<link>\[(?P<link_text>[^\]\n]{{1,500}})\]\((?:https?://|www\.|/|\#)[^)\s]{{0,2000}}\))
@@ -268,6 +270,7 @@ _CLEAN = regex.compile(
   | (?P<ansi>\x1b\[[0-9;?]{{0,20}}[A-Za-z])
   | (?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+)
   | (?P<surrogate>[\ud800-\udfff])
+    )
     """,
     regex.X | regex.M | regex.S,
 )

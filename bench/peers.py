@@ -144,10 +144,12 @@ class Score:
     fp: int = 0
     fn: int = 0
 
-    def add(self, predicted: list[Amount], expected: list[Amount]) -> None:
+    def add(self, predicted: list, expected: list, match=None) -> None:
+        """Count one input: each expected item takes the first unused prediction that `match`es it."""
+        match = match or _match
         used = set()
         for exp in expected:
-            hit = next((i for i, p in enumerate(predicted) if i not in used and _match(p, exp)), None)
+            hit = next((i for i, p in enumerate(predicted) if i not in used and match(p, exp)), None)
             if hit is None:
                 self.fn += 1
             else:
@@ -330,16 +332,7 @@ def _period_match(p: Period, e: Period) -> bool:
 def score_dates(system, inputs) -> Score:
     score = Score()
     for text, ref, expected in inputs:
-        predicted = system.dates(text, ref)
-        used = set()
-        for exp in expected:
-            hit = next((i for i, p in enumerate(predicted) if i not in used and _period_match(p, exp)), None)
-            if hit is None:
-                score.fn += 1
-            else:
-                used.add(hit)
-                score.tp += 1
-        score.fp += len(predicted) - len(used)
+        score.add(system.dates(text, ref), expected, _period_match)
     return score
 
 

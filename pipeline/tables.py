@@ -12,6 +12,7 @@ by the money unit. A table-like list with no currency (staff by function) gives 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -51,6 +52,12 @@ def is_header_line(line: str) -> bool:
     return all(_HEADER_CELL.match(c) for c in s.split())
 
 
+@functools.lru_cache(maxsize=2)
+def _line_kinds(text: str) -> tuple[str, ...]:
+    """The kind of every line of `text`, computed once for the mask and the reader."""
+    return tuple(_kinds(text.split("\n")))
+
+
 def _kinds(lines: list[str]) -> list[str]:
     kinds = []
     for ln in lines:
@@ -69,7 +76,7 @@ def table_mask(text: str) -> bytearray:
     """1 for every character in a table region (rows, and the headers that lead to rows)."""
     mask = bytearray(len(text))
     lines = text.split("\n")
-    kinds = _kinds(lines)
+    kinds = _line_kinds(text)
     n = len(lines)
     keep = [k == "row" for k in kinds]
     for i, k in enumerate(kinds):  # a header counts only when rows follow (through blanks and labels)
@@ -205,7 +212,7 @@ def extract_table(ctx: Context, *, rules: Rules) -> list[Mention]:
     """One mention per numeric cell of every table, with its label, period, currency and scaled value."""
     text = ctx.text
     lines = text.split("\n")
-    kinds = _kinds(lines)
+    kinds = _line_kinds(text)
     offsets, pos = [], 0
     for ln in lines:
         offsets.append(pos)

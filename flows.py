@@ -34,7 +34,6 @@ from prefect.cache_policies import NO_CACHE
 from pipeline.records import ArticleRecord, ErrorRecord
 from pipeline.version import PIPELINE_VERSION
 
-ARTICLE_SUFFIXES = (".txt", ".md")
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_TIMEZONE = "Asia/Shanghai"
 
@@ -55,10 +54,11 @@ def _report(done: int, total: int) -> None:
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def discover_articles(folder: str) -> list[str]:
     """Every *.txt and *.md under `folder`, sorted (I/O: retried)."""
-    root = Path(folder)
-    if not root.is_dir():
+    from pipeline.core import find_articles
+
+    if not Path(folder).is_dir():
         raise FileNotFoundError(f"not a folder: {folder}")
-    return [str(p) for p in sorted(root.rglob("*")) if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES]
+    return [str(p) for p in find_articles([Path(folder)])]
 
 
 @task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
@@ -77,21 +77,10 @@ def hash_articles(paths: list[str]) -> dict[str, str]:
 @task(cache_policy=NO_CACHE)
 def extract_batch(paths: list[str], published: str | None = None) -> list[ArticleRecord | ErrorRecord]:
     """Records for a batch of files; a failing article becomes an error record (no retry: not I/O)."""
-    from pipeline.core import default_pipeline, error_record, extract_records
-    from pipeline.errors import RulesError
+    from pipeline.core import default_pipeline, file_records
 
     default_pipeline()  # loaded once per worker process, then reused
-    out: list[ArticleRecord | ErrorRecord] = []
-    for path in paths:
-        raw = None
-        try:
-            raw = Path(path).read_bytes()
-            out.extend(extract_records(raw, published=published, source=path))  # parts of an oversize file
-        except RulesError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
-            out.append(error_record(exc, source=path, raw=raw))
-    return out
+    return [r for path in paths for r in file_records(path, published=published)]
 
 
 @task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)

@@ -21,24 +21,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Chinese financial news in, one grounded JSON record per article out.")
 
 EXIT_OK, EXIT_ARTICLES_FAILED, EXIT_USAGE, EXIT_CONFIG = 0, 1, 2, 3
-ARTICLE_SUFFIXES = (".txt", ".md")
 
 
 def _stderr():
     from rich.console import Console
 
     return Console(stderr=True)
-
-
-def find_articles(paths: list[Path]) -> list[Path]:
-    """Files given, and *.txt / *.md under folders given (recursively), in a stable order."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
-        else:
-            out.append(p)
-    return out
 
 
 def _fail(code: int, message: str):
@@ -80,7 +68,7 @@ def extract(
         except ValueError:
             _fail(EXIT_USAGE, f"--published must be YYYY-MM-DD, got {published!r}")
 
-    from pipeline.core import default_pipeline
+    from pipeline.core import default_pipeline, find_articles
     from pipeline.jsonl import JsonlSink, SinkError
 
     try:
@@ -134,14 +122,9 @@ def _worker_init(mode: str) -> None:
 
 def _worker_extract(args):
     path, published = args
-    from pipeline.core import error_record, extract_records
+    from pipeline.core import file_records
 
-    raw = None
-    try:
-        raw = Path(path).read_bytes()
-        return path, extract_records(raw, published=published, source=path)
-    except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
-        return path, [error_record(exc, source=path, raw=raw)]
+    return path, file_records(path, published=published)
 
 
 def _parallel_results(files, published, workers: int, progress):
@@ -159,21 +142,13 @@ def _parallel_results(files, published, workers: int, progress):
 
 def _results(files, jsonl_input, published, progress):
     """(source, ArticleRecord | ErrorRecord) for every article, never raising for a bad article."""
-    from pipeline.core import error_record, extract_bytes, extract_records
+    from pipeline.core import error_record, extract_bytes, file_records
     from pipeline.errors import RulesError
 
     if files:
         task = progress.add_task("extracting", total=len(files))
         for f in files:
-            raw = None
-            try:
-                raw = f.read_bytes()
-                records = extract_records(raw, published=published, source=str(f))
-            except RulesError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
-                records = [error_record(exc, source=str(f), raw=raw)]
-            for record in records:
+            for record in file_records(f, published=published):
                 yield str(f), record
             progress.advance(task)
     if jsonl_input is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipeline import records as R
 from pipeline.date import extract_date, find_published
-from pipeline.errors import ArticleError, ReadError, ZhnewsError
+from pipeline.errors import ArticleError, ReadError, RulesError, ZhnewsError
 from pipeline.limits import ArticleTimeout, ArticleTooLarge, Limits, split_points
 from pipeline.mention import Context, Mention
 from pipeline.money import extract_money
@@ -108,14 +108,13 @@ class Pipeline:
         percents, dates = by_family.get("percent", []), by_family.get("date", [])
         shares, codes, cells = by_family.get("share", []), by_family.get("stock_code", []), by_family.get("table", [])
 
-        def items(model, mentions: list[Mention], family: str | None = None, drop=()):
+        def items(model, mentions: list[Mention], family: str | None = None):
             out = []
             for m in mentions:
                 if family and m.family != family:
                     continue
                 s, e = norm.span(m.start, m.end)
-                fields = {k: v for k, v in m.fields.items() if k not in drop}
-                out.append(model(text=text[s:e], start=s, end=e, rule=m.rule, **fields))
+                out.append(model(text=text[s:e], start=s, end=e, rule=m.rule, **m.fields))
             return out
 
         warnings = [R.Warning(code=n.code, message=_safe(n.message), start=n.start, end=n.end,
@@ -171,8 +170,7 @@ class Pipeline:
         if len(raw) <= self.limits.max_bytes:
             return [self(text, published=published, source=source, encoding=encoding, raw=raw)]
         if self.limits.oversize == "refuse":
-            raise ArticleTooLarge(f"{len(raw):,} bytes, over the {self.limits.max_bytes:,}-byte limit "
-                                  "(ZHNEWS_MAX_BYTES; ZHNEWS_OVERSIZE=split cuts it into parts)", source=source)
+            raise self.too_large(raw, source)
         max_chars = max(1000, self.limits.max_bytes * len(text) // len(raw))
         parts = split_points(text, max_chars)
         out = []
@@ -182,6 +180,12 @@ class Pipeline:
                         raw=raw + f"\x00part {i} of {len(parts)}".encode())
             out.append(_shifted(part, start, {"part": i, "parts": len(parts), "offset": start}))
         return out
+
+
+    def too_large(self, raw: bytes, source: str | None) -> ArticleTooLarge:
+        """The error for an article over the size limit."""
+        return ArticleTooLarge(f"{len(raw):,} bytes, over the {self.limits.max_bytes:,}-byte limit "
+                               "(ZHNEWS_MAX_BYTES; ZHNEWS_OVERSIZE=split cuts it into parts)", source=source)
 
 
 def _safe(value: str) -> str:
@@ -233,7 +237,7 @@ def extract_bytes(raw: bytes, *, published: str | date | None = None, source: st
     text, encoding = decode_bytes(raw, source=source)
     pipeline = default_pipeline()
     if len(raw) > pipeline.limits.max_bytes:
-        raise ArticleTooLarge(f"{len(raw):,} bytes, over the {pipeline.limits.max_bytes:,}-byte limit", source=source)
+        raise pipeline.too_large(raw, source)
     return pipeline(text, published=published, source=source, encoding=encoding, raw=raw)
 
 
@@ -253,6 +257,33 @@ def extract_file(path: str | Path, *, published: str | date | None = None) -> R.
     return extract_bytes(raw, published=published, source=str(p))
 
 
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+
+def find_articles(paths: list[Path]) -> list[Path]:
+    """Files given, and *.txt / *.md under folders given (recursively), in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            out.append(p)
+    return out
+
+
+def file_records(path: str | Path, *, published: str | date | None = None) -> list[R.ArticleRecord | R.ErrorRecord]:
+    """The record(s) of one article file, or one error record when it cannot be read or processed: a bad
+    article never stops a run. Only a configuration error (`RulesError`) is raised."""
+    raw = None
+    try:
+        raw = Path(path).read_bytes()
+        return extract_records(raw, published=published, source=str(path))
+    except RulesError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
+        return [error_record(exc, source=str(path), raw=raw)]
+
+
 def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = None) -> R.ErrorRecord:
     """The record for an article that failed: which stage, which error, why."""
     if isinstance(exc, ArticleError):
@@ -268,4 +299,5 @@ def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = 
                          error=type(exc).__name__, message=message)
 
 
-__all__ = ["Pipeline", "extract", "extract_bytes", "extract_file", "extract_records", "error_record", "NormText"]
+__all__ = ["Pipeline", "extract", "extract_bytes", "extract_file", "extract_records", "file_records", "find_articles",
+           "error_record", "NormText"]

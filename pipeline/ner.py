@@ -56,7 +56,7 @@ class EntityMatcher:
         e = rules.entity
         self.rules = rules
         self.automaton = ahocorasick.Automaton()
-        for entry in e.all_entries():
+        for entry in e.all_entries:
             info = _Entry(entry.norm, entry.label, entry.kind)
             for alias in entry.aliases:
                 self.automaton.add_word(alias, (alias, info))
@@ -77,7 +77,7 @@ class EntityMatcher:
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
-        self.places = frozenset(a for entry in e.all_entries() if entry.label == "GPE" for a in entry.aliases)
+        self.places = frozenset(a for entry in e.all_entries if entry.label == "GPE" for a in entry.aliases)
         self.paren_rx = regex.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
 
@@ -277,14 +277,22 @@ class EntityComponent:
         self.matcher = EntityMatcher(rules, freq=lambda w: tokenizer.FREQ.get(w, 0))
 
     def __call__(self, doc: Doc) -> Doc:
-        tokens = doc.user_data.get("zh_tokens")  # the segmenter's own tokens, when we built the Doc
-        if tokens is None:
-            tokens = [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
-        # doc.text would rebuild the text from every token; the Doc we built carries it
-        mentions = self.matcher(doc.user_data.get("zh_text") or doc.text, tokens)
+        tokens = doc_tokens(doc)
+        mentions = self.matcher(doc_text(doc), tokens)
         doc._.zh_entities = mentions
         set_ents(doc, mentions, tokens)
         return doc
+
+
+def doc_tokens(doc: Doc) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every token: the segmenter's own, carried by a Doc `make_doc` built."""
+    tokens = doc.user_data.get("zh_tokens")
+    return tokens if tokens is not None else [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text; `doc.text` would rebuild it from every token, a Doc `make_doc` built carries it."""
+    return doc.user_data.get("zh_text") or doc.text
 
 
 def set_ents(doc: Doc, mentions: list[Mention], tokens: list[tuple[str, int, int]]) -> None:
@@ -340,7 +348,7 @@ class LacComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Mention] = list(doc._.zh_entities or [])
-        text = doc.user_data.get("zh_text") or doc.text
+        text = doc_text(doc)
         taken = bytearray(len(text))
         for m in found:
             taken[m.start:m.end] = b"\x01" * (m.end - m.start)
@@ -357,8 +365,7 @@ class LacComponent:
                 extra.append(Mention("entity", f"entity.lac.{tag}", s, e, {"label": label, "norm": norm,
                                                                            "kind": "company" if label == "ORG" else label.lower()}))
         doc._.zh_entities = select_longest(found + extra)
-        tokens = doc.user_data.get("zh_tokens") or [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
-        set_ents(doc, doc._.zh_entities, tokens)
+        set_ents(doc, doc._.zh_entities, doc_tokens(doc))
         return doc
 
 

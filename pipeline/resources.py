@@ -101,7 +101,6 @@ class PercentRules(Strict):
 class ShareRules(Strict):
     family: Literal["share"]
     classes: dict[Literal["H", "A", "B", "ADS", "ordinary"], list[str]]
-    tranche_words: list[str]
     patterns: list[PatternSpec]
 
 
@@ -136,7 +135,7 @@ class TableRules(Strict):
     percent_cells: list[str]
     share_rows: list[str]
     per_share_rows: list[str]
-    as_at_headers: list[str]
+    as_at_prefixes: list[str]
 
 
 class EntityEntry(Strict):
@@ -162,8 +161,9 @@ class EntityRules(Strict):
     org_stop: list[str]
     places: dict[str, list[str]]
 
-    def all_entries(self) -> list[EntityEntry]:
-        """The gazetteer entries plus one GPE entry per listed place not already in an entry."""
+    @functools.cached_property
+    def all_entries(self) -> tuple[EntityEntry, ...]:
+        """The gazetteer entries plus one GPE entry per listed place not already in an entry (built once)."""
         known = {a for e in self.entries for a in e.aliases}
         out = list(self.entries)
         for names in self.places.values():
@@ -173,7 +173,7 @@ class EntityRules(Strict):
                 aliases = [name] + [name + suffix for suffix in ("市", "省") if name + suffix not in known]
                 out.append(EntityEntry(norm=name, label="GPE", kind="place", aliases=aliases))
                 known.update(aliases)
-        return out
+        return tuple(out)
 
 
 def alternation(forms) -> str:
@@ -328,7 +328,7 @@ class Rules:
     # segmentation words: every gazetteer alias and title, so jieba keeps them whole
     def user_words(self) -> list[str]:
         e = self.entity
-        words = {a for entry in e.all_entries() for a in entry.aliases if not a.isascii()}
+        words = {a for entry in e.all_entries for a in entry.aliases if not a.isascii()}
         words.update(w for w in e.titles_before if not w.isascii())
         words.update(f for fs in self.money.currencies.values() for f in fs if len(f) > 1 and not f.isascii())
         return sorted(words)

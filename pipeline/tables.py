@@ -262,7 +262,7 @@ def extract_table(ctx: Context, *, rules: Rules) -> list[Mention]:
 
 def _absorb_header(table: _Table, line: str, rules: Rules) -> None:
     md = _MONTH_DAY.search(line)
-    if md and line.startswith("于"):
+    if md and line.startswith(tuple(rules.table.as_at_prefixes)):
         m, d = (int(x) if x.isdigit() else int(parse_chinese(x, rules)) for x in (md["m"], md["d"]))
         table.as_at = (m, d)
     if line.startswith("(") and _scale_in(line, rules):

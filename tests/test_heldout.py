@@ -29,8 +29,8 @@ def test_no_heldout_person_or_organisation_is_in_the_rules():
     from pipeline.normalise import to_simplified
     from pipeline.resources import load_rules
 
-    known = {to_simplified(a) for e in load_rules().entity.all_entries() for a in e.aliases} | {
-        e.norm for e in load_rules().entity.all_entries()}
+    known = {to_simplified(a) for e in load_rules().entity.all_entries for a in e.aliases} | {
+        e.norm for e in load_rules().entity.all_entries}
     data = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))
     leaked = {(ent["text"], ent["norm"]) for s in data["sentences"] for ent in s["entities"]
               if ent["label"] != "GPE" and (to_simplified(ent["text"]) in known or ent["norm"] in known)}

@@ -7,7 +7,9 @@
   `pipeline_version` are replaced in place (upserts), never duplicated.
 
 Tasks pass paths and records, never spaCy objects; the pipeline is loaded once per worker process and
-reused by every batch. Only I/O tasks retry. An article that fails becomes an error record and the run
+reused by every batch, with the settings the flow was given (`ner_mode`; the rest from the environment,
+read once by `pipeline.settings`). Each article file is read once: the batch task hashes the bytes it
+extracts. Only I/O tasks retry. An article that fails becomes an error record and the run
 goes on. With `dask_address`, the per-batch tasks run on a Dask cluster (prefect-dask's DaskTaskRunner).
 
     zhnews ingest inbox/ --db postgresql://user@host/zhnews      # or: python -c "import flows; ..."
@@ -31,7 +33,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.records import ArticleRecord, ErrorRecord
+from pipeline.records import ArticleBase, ErrorRecord
 from pipeline.version import PIPELINE_VERSION
 
 NIGHTLY_CRON = "0 2 * * *"
@@ -61,30 +63,38 @@ def discover_articles(folder: str) -> list[str]:
     return [str(p) for p in find_articles([Path(folder)])]
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def hash_articles(paths: list[str]) -> dict[str, str]:
-    """path -> sha256 of its bytes, the key that says whether an article is new (I/O: retried). A file
-    that cannot be read is left out here and reported by the extraction step."""
-    out = {}
-    for p in paths:
-        try:
-            out[p] = hashlib.sha256(Path(p).read_bytes()).hexdigest()
-        except OSError:
-            out[p] = ""
-    return out
+def _configure(ner_mode: str) -> None:
+    """This worker process's settings: the flow's, with the rest from the environment."""
+    from pipeline.core import configure
+    from pipeline.settings import Settings
+
+    configure(Settings.from_env(ner_mode=ner_mode))
 
 
 @task(cache_policy=NO_CACHE)
-def extract_batch(paths: list[str], published: str | None = None) -> list[ArticleRecord | ErrorRecord]:
-    """Records for a batch of files; a failing article becomes an error record (no retry: not I/O)."""
-    from pipeline.core import default_pipeline, file_records
+def extract_batch(paths: list[str], published: str | None = None, ner_mode: str = "default",
+                  skip: frozenset[str] = frozenset()) -> list[tuple[str, str, list[ArticleBase | ErrorRecord] | None]]:
+    """(path, sha256 of its bytes, records) for each file of a batch, reading each file once; a file whose
+    hash is in `skip` is not extracted (records None); a failing article becomes an error record and a file
+    that cannot be read has an empty hash (no retry: not I/O)."""
+    from pipeline.core import default_pipeline, error_record, records_of_bytes
 
+    _configure(ner_mode)
     default_pipeline()  # loaded once per worker process, then reused
-    return [r for path in paths for r in file_records(path, published=published)]
+    out = []
+    for path in paths:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            out.append((path, "", [error_record(exc, source=path)]))
+            continue
+        sha = hashlib.sha256(raw).hexdigest()
+        out.append((path, sha, None if sha in skip else records_of_bytes(raw, source=path, published=published)))
+    return out
 
 
 @task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def write_batch(sinks: list, results: list[ArticleRecord | ErrorRecord]) -> int:
+def write_batch(sinks: list, results: list[ArticleBase | ErrorRecord]) -> int:
     """Write one batch to every sink, each in one transaction (I/O: retried; upserts make it safe)."""
     for sink in sinks:
         sink.write(results)
@@ -129,25 +139,30 @@ def _task_runner(dask_address: str | None):
     return DaskTaskRunner(address=dask_address)
 
 
-def _run(flow_name: str, folder: str, paths: list[str], skipped: int, sinks: list, published: str | None,
-         batch_size: int, use_futures: bool, started: float, after_batch: Callable | None = None) -> dict:
-    """Extract and write `paths` batch by batch; commit the sinks at the end; the run summary."""
-    records = errors = done = 0
+def _run(flow_name: str, folder: str, paths: list[str], sinks: list, published: str | None, batch_size: int,
+         use_futures: bool, started: float, ner_mode: str, skip: frozenset[str] = frozenset(),
+         after_batch: Callable | None = None) -> dict:
+    """Extract and write `paths` batch by batch (files whose hash is in `skip` are left alone); commit the
+    sinks at the end; the run summary."""
+    records = errors = done = processed = 0
     details: list[dict] = []
     timings = {"extract": 0.0, "write": 0.0}
     _report(0, len(paths))
     try:
         batches = list(_chunks(paths, batch_size))
-        futures = [extract_batch.submit(b, published) for b in batches] if use_futures else None
+        futures = ([extract_batch.submit(b, published, ner_mode, skip) for b in batches] if use_futures
+                   else None)
         for i, batch in enumerate(batches):
             t0 = time.perf_counter()
-            results = futures[i].result() if futures else extract_batch(batch, published)
+            got = futures[i].result() if futures else extract_batch(batch, published, ner_mode, skip)
             t1 = time.perf_counter()
+            results = [r for _, _, rs in got if rs is not None for r in rs]
             write_batch(sinks, results)
             if after_batch is not None:
-                after_batch(batch)
+                after_batch({path: sha for path, sha, rs in got if rs is not None})
             timings["extract"] += t1 - t0
             timings["write"] += time.perf_counter() - t1
+            processed += sum(1 for _, _, rs in got if rs is not None)
             for r in results:
                 if isinstance(r, ErrorRecord):
                     errors += 1
@@ -163,27 +178,28 @@ def _run(flow_name: str, folder: str, paths: list[str], skipped: int, sinks: lis
             sink.abort()
         raise
     return {
-        "flow": flow_name, "folder": folder, "articles": len(paths) + skipped, "processed": len(paths),
-        "skipped_unchanged": skipped, "records": records, "errors": errors, "error_details": details,
-        "seconds": round(time.perf_counter() - started, 2),
+        "flow": flow_name, "folder": folder, "articles": len(paths), "processed": processed,
+        "skipped_unchanged": len(paths) - processed, "records": records, "errors": errors,
+        "error_details": details, "seconds": round(time.perf_counter() - started, 2),
         "timings": {k: round(v, 3) for k, v in timings.items()}, "pipeline_version": PIPELINE_VERSION,
     }
 
 
 def _sinks(jsonl: str | None, db: str | None):
-    from pipeline.sinks import open_sinks
+    from pipeline.store import open_sinks
 
     return open_sinks(jsonl=jsonl, db=db)
 
 
 @flow(name="zhnews-reprocess")
 def reprocess(folder: str, jsonl: str | None = "out/records.jsonl", db: str | None = "sqlite:///out/zhnews.db",
-              published: str | None = None, batch_size: int = 64, dask_address: str | None = None) -> dict:
+              published: str | None = None, batch_size: int = 64, dask_address: str | None = None,
+              ner_mode: str = "default") -> dict:
     """Reprocess every article under `folder` into the sinks (upserts: re-running changes no row count)."""
     started = time.perf_counter()
     paths = discover_articles(folder)
-    summary = _run("reprocess", folder, paths, 0, _sinks(jsonl, db), published, batch_size,
-                   bool(dask_address), started)
+    summary = _run("reprocess", folder, paths, _sinks(jsonl, db), published, batch_size, bool(dask_address),
+                   started, ner_mode)
     summary["sinks"] = [s for s, on in (("jsonl", jsonl), ("db", db)) if on]
     get_run_logger().info("reprocessed %s: %d records, %d errors", folder, summary["records"], summary["errors"])
     return summary
@@ -192,30 +208,27 @@ def reprocess(folder: str, jsonl: str | None = "out/records.jsonl", db: str | No
 @flow(name="zhnews-ingest")
 def ingest(inbox: str, db: str = "sqlite:///out/zhnews.db", jsonl_dir: str | None = None,
            manifest_dir: str = "out/manifests", published: str | None = None, batch_size: int = 64,
-           dask_address: str | None = None) -> dict:
+           dask_address: str | None = None, ner_mode: str = "default") -> dict:
     """The nightly run: process only articles whose bytes the database has not seen for this pipeline
     version, never touch the inbox, and write a run manifest. Safe to kill and re-run: each batch is
     committed on its own, and a re-run skips what was already written."""
-    from pipeline.sinks import SqlSink
+    from pipeline.store.sql import SqlSink
 
     run_id = uuid.uuid4().hex
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     started = time.perf_counter()
     paths = discover_articles(inbox)
-    hashes = hash_articles(paths)
     store = SqlSink(db)
-    seen = store.known_ids(PIPELINE_VERSION)
-    new = [p for p in paths if hashes[p] not in seen]
+    seen = frozenset(store.known_ids(PIPELINE_VERSION))
     jsonl = str(Path(jsonl_dir) / f"ingest-{started_at.replace(':', '').replace('-', '')}-{run_id[:8]}.jsonl") \
         if jsonl_dir else None
     sinks = [store] + (_sinks(jsonl, None) if jsonl else [])
-    summary = _run("ingest", inbox, new, len(paths) - len(new), sinks, published, batch_size,
-                   bool(dask_address), started,
-                   after_batch=lambda batch: mark_ingested(store, {p: hashes[p] for p in batch}))
+    summary = _run("ingest", inbox, paths, sinks, published, batch_size, bool(dask_address), started, ner_mode,
+                   skip=seen, after_batch=lambda files: mark_ingested(store, files))
     summary.update({"run_id": run_id, "started": started_at,
                     "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "jsonl": jsonl})
     summary["manifest"] = write_manifest(summary, manifest_dir)
-    get_run_logger().info("ingested %s: %d new, %d unchanged, %d errors", inbox, len(new),
+    get_run_logger().info("ingested %s: %d new, %d unchanged, %d errors", inbox, summary["processed"],
                           summary["skipped_unchanged"], summary["errors"])
     return summary
 

@@ -95,6 +95,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from pipeline.core import Pipeline
+    from pipeline.settings import Settings
 
     inputs = [("corpus", corpus_items())]
     heldout = ROOT / "tests" / "heldout" / "entities.yaml"
@@ -104,7 +105,7 @@ def main() -> int:
     speeds = {}
     for mode in args.modes.split(","):
         try:
-            pipeline = Pipeline(mode=mode)
+            pipeline = Pipeline(Settings.from_env(ner_mode=mode))
         except ImportError as exc:
             print(f"{mode}: {exc}", file=sys.stderr)
             continue

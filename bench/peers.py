@@ -84,15 +84,15 @@ class ZhnewsMoneyOnly(Zhnews):
     name = "zhnews (money stage only)"
 
     def money(self, text: str) -> list[Amount]:
+        from pipeline import money, table
         from pipeline.mention import Context
-        from pipeline.money import extract_money
-        from pipeline.normalise import normalise
-        from pipeline.tables import table_mask
+        from pipeline.text import normalise
 
+        compiled = self.pipeline.rules.compiled
         norm = normalise(text)
-        ctx = Context(norm=norm, tokens=[], table_mask=table_mask(norm.text))
+        ctx = Context(norm=norm, tokens=[], table_mask=table.table_mask(norm.text, compiled["table"]))
         out = []
-        for m in extract_money(ctx, rules=self.pipeline.rules):
+        for m in money.run(ctx, compiled["money"], {}):
             if m.family != "money":
                 continue
             s, e = norm.span(m.start, m.end)
@@ -179,7 +179,7 @@ def _match(p: Amount, e: Amount) -> bool:
 
 def corpus_inputs(simplified_only: bool = False) -> list[tuple[str, list[Amount]]]:
     """The gold articles; with `simplified_only`, JioNLP's home ground (mainland simplified news)."""
-    from pipeline.normalise import normalise
+    from pipeline.text import normalise
 
     out = []
     for gold_file in sorted((ROOT / "tests" / "gold").glob("*.yaml")):
@@ -421,7 +421,7 @@ def run_dates(seconds: float) -> None:
 
 
 def _is_simplified(text: str) -> bool:
-    from pipeline.normalise import normalise
+    from pipeline.text import normalise
 
     return normalise(text).script == "simplified"
 

@@ -75,7 +75,7 @@ def jieba_worker(paths: list[str]) -> tuple[float, int, float, dict, float]:
 
 def pipeline_worker(paths: list[str], profile: bool = False) -> tuple[float, int, float, dict, float]:
     from pipeline.core import Pipeline, error_record
-    from pipeline.normalise import decode_bytes
+    from pipeline.text import decode_bytes
 
     pipeline = Pipeline(profile=profile)
     pipeline("预热:金山云募资约28亿港元。")  # loading is start-up, not throughput

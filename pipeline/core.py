@@ -1,42 +1,35 @@
-"""One article in, one validated `ArticleRecord` out: the stages in order.
+"""One article in, one validated record out: the stages in order.
 
-normalise -> segment (once) -> table regions -> reference date -> entities -> money, percentages, dates,
-shares, stock codes, table cells -> record, with every span mapped back to the original text.
+normalise -> segment (once) -> regions the prose stages skip (tables) -> the article's reference date ->
+every registered stage in its order (entities, money, percentages, dates, shares, stock codes, table
+cells) -> overlaps resolved by family rank -> the record, with every span mapped back to the original.
+The stages and families come from `pipeline.registry`; this module names none of them.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 from pipeline import records as R
-from pipeline.date import extract_date, find_published
+from pipeline import registry
 from pipeline.errors import ArticleError, ReadError, RulesError, ZhnewsError
-from pipeline.limits import ArticleTimeout, ArticleTooLarge, Limits, split_points
+from pipeline.limits import ArticleTimeout, ArticleTooLarge, split_points
 from pipeline.mention import Context, Mention
-from pipeline.money import extract_money
-from pipeline.ner import build_nlp, extract_entity
-from pipeline.normalise import NormText, decode_bytes, doc_id, normalise
-from pipeline.percent import extract_percent
 from pipeline.resources import load_rules
-from pipeline.segment import load_segmenter
-from pipeline.share import extract_share
-from pipeline.stock_code import extract_stock_code
-from pipeline.tables import extract_table, table_mask
-
-# Where two families claim overlapping text, the earlier family here keeps it and the later one's mention
-# is dropped. Codes and rates are the most specific readings of their characters; money consumes the
-# numbers inside it; a date is not a count of shares; an entity never splits a number.
-OVERLAP_ORDER = ("table", "stock_code", "exchange_rate", "money", "percent", "date", "share", "entity")
+from pipeline.settings import Limits, Settings
+from pipeline.text import NormText, decode_bytes, doc_id, normalise
+from pipeline.text.segment import load_segmenter
 
 
 def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
-    """Drop every mention that overlaps one of an earlier family in `OVERLAP_ORDER` (within a family,
-    each stage has already chosen non-overlapping mentions)."""
-    rank = {family: i for i, family in enumerate(OVERLAP_ORDER)}
+    """Drop every mention that overlaps one of a family with a lower rank (`Family.rank`): codes and
+    rates are the most specific readings of their characters; money consumes the numbers inside it; a
+    date is not a count of shares; an entity never splits a number. Within a family, each stage has
+    already chosen non-overlapping mentions."""
+    rank = {f.name: f.rank for f in registry.families()}
     taken = bytearray(max((m.end for m in mentions), default=0))
     kept = []
     for m in sorted(mentions, key=lambda m: (rank[m.family], m.start)):
@@ -48,74 +41,70 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
 
 
 class Pipeline:
-    """The loaded rules, segmenter and spaCy pipeline: build once per process, call per article."""
+    """The loaded rules, segmenter and stages: build once per process, call per article."""
 
-    def __init__(self, rules_dir: str | None = None, mode: str | None = None, profile: bool = False,
-                 limits: Limits | None = None):
-        self.mode = mode or os.environ.get("ZHNEWS_NER_MODE", "default")
-        self.limits = limits or Limits.from_env()
+    def __init__(self, settings: Settings | None = None, *, profile: bool = False, limits: Limits | None = None):
+        settings = settings or default_settings()
+        if limits is not None:
+            settings = settings.with_(limits=limits)
+        self.settings = settings
+        self.limits = settings.limits
+        self.mode = settings.ner_mode
         self.timings: Counter | None = Counter() if profile else None  # CPU seconds per stage
-        self.rules = load_rules(rules_dir)
-        self.segmenter = load_segmenter(self.rules)
-        self.nlp = build_nlp(rules_dir, self.mode)
+        self.rules = load_rules(settings.rules_dir)
+        self.segmenter = load_segmenter(self.rules, settings.segmenter, str(settings.cache_dir))
+        self.stages = registry.stages()
+        self.runtime = {st.name: st.setup(self.rules, settings) if st.setup else self.rules.compiled[st.name]
+                        for st in self.stages}
+        self.record_model = R.article_model()
 
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
-                 encoding: str = "utf-8", raw: bytes | None = None) -> R.ArticleRecord:
+                 encoding: str = "utf-8", raw: bytes | None = None) -> R.ArticleBase:
         try:
             return self._extract(text, published=published, source=source, encoding=encoding, raw=raw)
         except TimeoutError as exc:
             raise ArticleTimeout(f"gave up after the {self.limits.max_seconds:g} s limit ({exc})",
                                  source=source) from exc
 
-    def _extract(self, text: str, *, published, source, encoding, raw) -> R.ArticleRecord:
-        rules = self.rules
+    def _extract(self, text: str, *, published, source, encoding, raw) -> R.ArticleBase:
         deadline = time.process_time() + self.limits.max_seconds
         lap = self._stopwatch(deadline)
         norm = normalise(text, encoding=encoding)
         lap("normalise")
         tokens = self.segmenter.tokens(norm.text)
         lap("segment")
-        ctx = Context(norm=norm, tokens=tokens, table_mask=table_mask(norm.text), deadline=deadline)
-        ref, ref_from = _parse_published(published), "argument"
-        if ref is None:
-            ref, ref_from = find_published(norm, rules=rules)
-        ctx.published = ref
+        mask = bytearray(len(norm.text))
+        for st in self.stages:
+            if st.mask is not None:
+                region = st.mask(norm.text, self.rules.compiled[st.name])
+                mask = bytearray(a | b for a, b in zip(mask, region)) if any(mask) else region
+        ctx = Context(norm=norm, tokens=tokens, table_mask=mask, deadline=deadline)
+        ctx.published = _parse_published(published)
+        ctx.published_from = "argument" if ctx.published else None
+        for st in self.stages:
+            if st.prepare is not None:
+                st.prepare(ctx, self.rules.compiled[st.name])
         lap("tables and reference date")
 
-        entities = extract_entity(self.nlp, tokens)
-        lap("entities")
-        money = extract_money(ctx, rules=rules)
-        lap("money")
-        percents = extract_percent(ctx, rules=rules)
-        lap("percentages")
-        dates = extract_date(ctx, rules=rules)
-        lap("dates")
-        shares = extract_share(ctx, rules=rules)
-        codes = extract_stock_code(ctx, rules=rules, entities=entities)
-        lap("shares and stock codes")
-        cells = extract_table(ctx, rules=rules)
-        lap("table cells")
-        found = resolve_overlaps(entities + money + percents + dates + shares + codes + cells)
-        if len(found) > self.limits.max_items:
-            ctx.warn("items_truncated", f"{len(found)} items, kept the first {self.limits.max_items}",
-                     found[self.limits.max_items].start, found[-1].end)
-            found = found[: self.limits.max_items]
-        by_family: dict[str, list[Mention]] = {}
-        for m in found:
-            by_family.setdefault(m.family, []).append(m)
-        money = by_family.get("money", []) + by_family.get("exchange_rate", [])
-        entities = by_family.get("entity", [])
-        percents, dates = by_family.get("percent", []), by_family.get("date", [])
-        shares, codes, cells = by_family.get("share", []), by_family.get("stock_code", []), by_family.get("table", [])
+        found: dict[str, list[Mention]] = {}
+        every: list[Mention] = []
+        for st in self.stages:
+            mentions = st.run(ctx, self.runtime[st.name], found)
+            found[st.name] = mentions
+            every += mentions
+            lap(st.name)
+        kept = resolve_overlaps(every)
+        if len(kept) > self.limits.max_items:
+            ctx.warn("items_truncated", f"{len(kept)} items, kept the first {self.limits.max_items}",
+                     kept[self.limits.max_items].start, kept[-1].end)
+            kept = kept[: self.limits.max_items]
 
-        def items(model, mentions: list[Mention], family: str | None = None):
-            out = []
-            for m in mentions:
-                if family and m.family != family:
-                    continue
-                s, e = norm.span(m.start, m.end)
-                out.append(model(text=text[s:e], start=s, end=e, rule=m.rule, **m.fields))
-            return out
+        lists: dict[str, list] = {f.field: [] for f in registry.families()}
+        by_name = {f.name: f for f in registry.families()}
+        for m in kept:
+            fam = by_name[m.family]
+            s, e = norm.span(m.start, m.end)
+            lists[fam.field].append(fam.item(text=text[s:e], start=s, end=e, rule=m.rule, **m.fields))
 
         warnings = [R.Warning(code=n.code, message=_safe(n.message), start=n.start, end=n.end,
                               text=_safe(text[n.start:n.end]) if n.start is not None else None) for n in norm.notes]
@@ -125,24 +114,18 @@ class Pipeline:
                                       text=_safe(text[os_:oe])))
 
         title = norm.metadata.get("title")
-        record = R.ArticleRecord(
+        ref = ctx.published
+        record = self.record_model(
             doc_id=doc_id(raw if raw is not None else text.encode("utf-8", "surrogatepass")),
             source=source,
             title=title if isinstance(title, str) else None,
             published=ref.isoformat() if ref else None,
-            published_from=ref_from if ref else None,
+            published_from=ctx.published_from if ref else None,
             script=norm.script,
             encoding=encoding,
             metadata=norm.metadata,
-            entities=items(R.Entity, entities),
-            money=items(R.Money, money, "money"),
-            exchange_rates=items(R.ExchangeRate, money, "exchange_rate"),
-            percentages=items(R.Percentage, percents),
-            dates=items(R.DateItem, dates),
-            shares=items(R.Share, shares),
-            stock_codes=items(R.StockCode, codes),
-            table_items=items(R.TableItem, cells),
             warnings=warnings,
+            **lists,
         )
         lap("record")
         return record
@@ -162,7 +145,7 @@ class Pipeline:
         return lap
 
     def records(self, raw: bytes, *, source: str | None = None,
-                published: str | date | None = None) -> list[R.ArticleRecord]:
+                published: str | date | None = None) -> list[R.ArticleBase]:
         """The record(s) of one article given as bytes: one, or one per part when the article is larger
         than the size limit and the policy is to split it (each part's offsets still index the whole
         decoded text; its source says which part it is)."""
@@ -181,7 +164,6 @@ class Pipeline:
             out.append(_shifted(part, start, {"part": i, "parts": len(parts), "offset": start}))
         return out
 
-
     def too_large(self, raw: bytes, source: str | None) -> ArticleTooLarge:
         """The error for an article over the size limit."""
         return ArticleTooLarge(f"{len(raw):,} bytes, over the {self.limits.max_bytes:,}-byte limit "
@@ -197,10 +179,10 @@ def _safe(value: str) -> str:
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def _shifted(record: R.ArticleRecord, offset: int, part: dict) -> R.ArticleRecord:
+def _shifted(record: R.ArticleBase, offset: int, part: dict) -> R.ArticleBase:
     """A part's record with its offsets moved to index the whole text."""
-    update = {name: [i.model_copy(update={"start": i.start + offset, "end": i.end + offset})
-                     for i in getattr(record, name)] for name in record.ITEM_FIELDS}
+    update = {f.field: [i.model_copy(update={"start": i.start + offset, "end": i.end + offset})
+                        for i in getattr(record, f.field)] for f in registry.families()}
     update["warnings"] = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset})
                           if w.start is not None else w for w in record.warnings]
     update["metadata"] = {**record.metadata, "part": part}
@@ -216,22 +198,38 @@ def _parse_published(published: str | date | None) -> date | None:
         raise ZhnewsError(f"published must be YYYY-MM-DD, got {published!r}") from exc
 
 
+_SETTINGS: Settings | None = None
 _DEFAULT: Pipeline | None = None
+
+
+def configure(settings: Settings) -> None:
+    """Set this process's settings (the CLI and the flows do, once); the default pipeline follows them."""
+    global _SETTINGS, _DEFAULT
+    if _SETTINGS != settings:
+        _SETTINGS, _DEFAULT = settings, None
+
+
+def default_settings() -> Settings:
+    """This process's settings: those `configure` set, else from the environment."""
+    global _SETTINGS
+    if _SETTINGS is None:
+        _SETTINGS = Settings.from_env()
+    return _SETTINGS
 
 
 def default_pipeline() -> Pipeline:
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Pipeline()
+        _DEFAULT = Pipeline(default_settings())
     return _DEFAULT
 
 
-def extract(text: str, *, published: str | date | None = None, source: str | None = None) -> R.ArticleRecord:
+def extract(text: str, *, published: str | date | None = None, source: str | None = None) -> R.ArticleBase:
     """Extract one article given as text. `published` (YYYY-MM-DD) overrides the article's own date."""
     return default_pipeline()(text, published=published, source=source)
 
 
-def extract_bytes(raw: bytes, *, published: str | date | None = None, source: str | None = None) -> R.ArticleRecord:
+def extract_bytes(raw: bytes, *, published: str | date | None = None, source: str | None = None) -> R.ArticleBase:
     """Extract one article given as bytes; the encoding is detected and named in the record. An article
     over the size limit raises `ArticleTooLarge` here; `extract_records` splits it instead."""
     text, encoding = decode_bytes(raw, source=source)
@@ -242,12 +240,12 @@ def extract_bytes(raw: bytes, *, published: str | date | None = None, source: st
 
 
 def extract_records(raw: bytes, *, published: str | date | None = None,
-                    source: str | None = None) -> list[R.ArticleRecord]:
+                    source: str | None = None) -> list[R.ArticleBase]:
     """Extract one article given as bytes into one record, or one per part when it is over the size limit."""
     return default_pipeline().records(raw, source=source, published=published)
 
 
-def extract_file(path: str | Path, *, published: str | date | None = None) -> R.ArticleRecord:
+def extract_file(path: str | Path, *, published: str | date | None = None) -> R.ArticleBase:
     """Extract one article file. Raises `ArticleError` (with the file name) when it cannot be read."""
     p = Path(path)
     try:
@@ -271,17 +269,26 @@ def find_articles(paths: list[Path]) -> list[Path]:
     return out
 
 
-def file_records(path: str | Path, *, published: str | date | None = None) -> list[R.ArticleRecord | R.ErrorRecord]:
+def file_records(path: str | Path, *, published: str | date | None = None) -> list[R.ArticleBase | R.ErrorRecord]:
     """The record(s) of one article file, or one error record when it cannot be read or processed: a bad
     article never stops a run. Only a configuration error (`RulesError`) is raised."""
-    raw = None
     try:
         raw = Path(path).read_bytes()
-        return extract_records(raw, published=published, source=str(path))
+    except OSError as exc:
+        return [error_record(exc, source=str(path))]
+    return records_of_bytes(raw, source=str(path), published=published)
+
+
+def records_of_bytes(raw: bytes, *, source: str | None, published: str | date | None = None,
+                     ) -> list[R.ArticleBase | R.ErrorRecord]:
+    """The record(s) of one article given as bytes, or one error record when it cannot be processed.
+    Only a configuration error (`RulesError`) is raised."""
+    try:
+        return extract_records(raw, published=published, source=source)
     except RulesError:
         raise
     except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
-        return [error_record(exc, source=str(path), raw=raw)]
+        return [error_record(exc, source=source, raw=raw)]
 
 
 def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = None) -> R.ErrorRecord:
@@ -299,5 +306,5 @@ def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = 
                          error=type(exc).__name__, message=message)
 
 
-__all__ = ["Pipeline", "extract", "extract_bytes", "extract_file", "extract_records", "file_records", "find_articles",
-           "error_record", "NormText"]
+__all__ = ["Pipeline", "configure", "default_pipeline", "extract", "extract_bytes", "extract_file", "extract_records",
+           "file_records", "records_of_bytes", "find_articles", "error_record", "NormText"]

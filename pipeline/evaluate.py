@@ -13,19 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.records import ArticleRecord
+from pipeline import registry
+from pipeline.records import ArticleBase
 
-CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # category: (key fields, secondary fields)
-    "money": (("value", "value_max", "currency"), ("qualifier", "per_share")),
-    "exchange_rates": (("value", "base", "quote"), ()),
-    "percentages": (("value", "value_max"), ("qualifier", "points")),
-    "dates": (("value", "end_value"), ("granularity", "year_inferred")),
-    "shares": (("value",), ("share_class",)),
-    "stock_codes": (("code", "exchange"), ("company",)),
-    "entities": (("label",), ("norm",)),
-    "table_items": (("value", "currency", "period", "label"), ("kind", "table")),
-}
+
+def categories() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """category (a record list) -> (key fields, secondary fields), from the registered families."""
+    return {f.field: (f.keys, f.secondary) for f in registry.families()}
 
 
 def _norm(v):
@@ -74,28 +68,29 @@ def load_gold(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-ENTITY_LABELS = ("PERSON", "ORG", "GPE")
-
-
-def score_record(record: ArticleRecord, gold: dict, tallies: dict[str, Tally]) -> None:
+def score_record(record: ArticleBase, gold: dict, tallies: dict[str, Tally]) -> None:
     data = record.model_dump(mode="json")
-    views = [(cat, cat, keys, secondary) for cat, (keys, secondary) in CATEGORIES.items()]
-    # entities per label, matched on span, label and norm (the canonical name)
-    views += [(f"entities.{label}", "entities", ("label", "norm"), ()) for label in ENTITY_LABELS]
+    regions_by = {f.field: f.gold_regions for f in registry.families()}
+    views = [(f.field, f.field, f.keys, f.secondary) for f in registry.families()]
+    # families with labels (entities) also per label, matched on span, label and the secondary fields
+    # (for entities, the canonical name)
+    views += [(f"{f.field}.{label}", f.field, ("label", *f.keys[1:], *f.secondary), ())
+              for f in registry.families() for label in f.labels]
     for cat, source, keys, secondary in views:
         t = tallies.setdefault(cat, Tally())
         g_items = gold.get(source) or []
         p_items = data.get(source) or []
-        if cat.startswith("entities."):
+        if "." in cat:
             label = cat.split(".", 1)[1]
             g_items = [g for g in g_items if g["label"] == label]
             p_items = [p for p in p_items if p["label"] == label]
-        if cat == "table_items":
-            # the gold annotates whole tables, not every table: score predictions inside those tables only
+        group = regions_by.get(cat)
+        if group:
+            # the gold annotates whole regions (tables), not every one: score predictions inside them only
             regions = {}
             for g in g_items:
-                lo, hi = regions.get(g.get("table"), (g["start"], g["end"]))
-                regions[g.get("table")] = (min(lo, g["start"]), max(hi, g["end"]))
+                lo, hi = regions.get(g.get(group), (g["start"], g["end"]))
+                regions[g.get(group)] = (min(lo, g["start"]), max(hi, g["end"]))
             p_items = [p for p in p_items if any(lo <= p["start"] < hi for lo, hi in regions.values())]
         t.gold += len(g_items)
         t.predicted += len(p_items)

@@ -1,5 +1,5 @@
 """Limits that keep a hostile article from stalling a run. Defaults are documented; each can be set with
-an environment variable (or passed to `Pipeline(limits=...)`).
+an environment variable (read once, by `pipeline.settings`) or passed in `Settings(limits=...)`.
 
 | limit | default | variable | what happens beyond it |
 | --- | --- | --- | --- |
@@ -10,10 +10,10 @@ an environment variable (or passed to `Pipeline(limits=...)`).
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-
 from pipeline.errors import ArticleError
+from pipeline.settings import Limits
+
+__all__ = ["ArticleTimeout", "ArticleTooLarge", "Limits", "split_points"]
 
 
 class ArticleTooLarge(ArticleError):
@@ -26,27 +26,6 @@ class ArticleTimeout(ArticleError):
     """Processing the article took longer than the time limit."""
 
     stage = "timeout"
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 5_000_000
-    oversize: str = "split"  # split | refuse
-    max_seconds: float = 60.0
-    max_items: int = 20_000
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        env = os.environ
-        limits = cls(
-            max_bytes=int(env.get("ZHNEWS_MAX_BYTES", cls.max_bytes)),
-            oversize=env.get("ZHNEWS_OVERSIZE", cls.oversize),
-            max_seconds=float(env.get("ZHNEWS_MAX_SECONDS", cls.max_seconds)),
-            max_items=int(env.get("ZHNEWS_MAX_ITEMS", cls.max_items)),
-        )
-        if limits.oversize not in ("split", "refuse"):
-            raise ValueError(f"ZHNEWS_OVERSIZE must be split or refuse, got {limits.oversize!r}")
-        return limits
 
 
 def split_points(text: str, max_chars: int) -> list[tuple[int, int]]:

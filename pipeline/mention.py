@@ -1,4 +1,6 @@
-"""What the rule stages pass around: spans in the normalised text, with resolved fields."""
+"""What the stages pass around: spans in the normalised text (`Candidate` before resolution, `Mention`
+after it), the article as the stages see it (`Context`), and the helpers every pattern family shares:
+extract (`find_candidates`), resolve (`resolve_candidates`), choose (`select_longest`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from pipeline.normalise import NormText
+from pipeline.text.offsets import NormText
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Context:
     tokens: list[tuple[str, int, int]]
     table_mask: bytearray  # 1 where a character sits in a table region
     published: date | None = None
+    published_from: str | None = None  # argument, front_matter, sign_off, dateline
     warnings: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, message, norm span
     deadline: float | None = None  # time.process_time() after which the article is abandoned
 
@@ -108,15 +111,51 @@ def select_longest(mentions: list[Mention]) -> list[Mention]:
     return sorted(chosen, key=lambda m: m.start)
 
 
-def run_patterns(ctx: "Context", patterns, resolve, *, rules) -> list[Mention]:
-    """Run each compiled pattern over the text, resolve every match, keep the longest non-overlapping."""
-    found = []
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span one pattern found (trimmed of white space), before any value is computed."""
+
+    rule: Any  # a `pipeline.resources.Compiled`: its id and the value shape it resolves to
+    match: Any  # the regex match, for its named groups
+    start: int
+    end: int
+
+    def group(self, name: str) -> str | None:
+        return self.match.groupdict().get(name)
+
+
+def find_candidates(ctx: "Context", patterns) -> list[Candidate]:
+    """Extract, spans only: every match of every pattern in the prose (tables are left to the table
+    reader), in pattern order and then reading order, trimmed of white space."""
+    text = ctx.text
+    out = []
     for pattern in patterns:
         for m in ctx.finditer(pattern.rx):
-            mention = resolve(m, pattern, ctx, rules=rules)
-            if mention is not None:
-                found.append(mention)
-    return select_longest(found)
+            start, end = trim_span(text, m.start(), m.end())
+            if end <= start or ctx.in_table(start, end):
+                continue
+            out.append(Candidate(pattern, m, start, end))
+    return out
+
+
+def resolve_candidates(candidates: list[Candidate], resolvers, ctx: "Context", rules) -> list[Mention]:
+    """Resolve each candidate with the resolver of its rule's declared shape; a resolver may reject a
+    span (None), which then never blocks a shorter one."""
+    out = []
+    for c in candidates:
+        mention = resolvers[c.rule.resolve](c, ctx, rules)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop white space a regex's optional tail left at either end of a span."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
 
 
 CLAUSE_BREAKS = frozenset("。！？；!?;\n")

@@ -1,4 +1,5 @@
-"""Numbers written the ways Chinese finance writes them, resolved to exact `Decimal`s."""
+"""Numbers written the ways Chinese finance writes them, resolved to exact `Decimal`s; and the qualifiers
+(约, 超过, 以上) that money and percentages share. The words are data (`number.yaml`, `qualifier.yaml`)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ def plain(d: Decimal) -> Decimal:
 
 def parse_chinese(text: str, rules: Rules) -> Decimal | None:
     """二十五万 -> 250000, 三千五百万 -> 35000000, 二零二四 -> 2024, 两 -> 2, 十二 -> 12."""
-    digits, small, large = rules.number.digits, rules.number.small_units, rules.number.large_units
+    num_rules = rules.number
+    digits, small, large = num_rules.digits, num_rules.small_units, num_rules.large_units
     if not text:
         return None
-    if "点" in text:  # 十二点五 -> 12.5; the fraction is read digit by digit
-        whole, _, frac = text.partition("点")
+    point = num_rules.decimal_point
+    if point in text:  # 十二点五 -> 12.5; the fraction is read digit by digit
+        whole, _, frac = text.partition(point)
         head = parse_chinese(whole, rules) if whole else Decimal(0)
         if head is None or not frac or any(ch not in digits for ch in frac):
             return None
@@ -65,7 +68,13 @@ def parse_number(text: str, rules: Rules) -> Decimal | None:
 
 def has_chinese_digit(text: str, rules: Rules) -> bool:
     """A Chinese numeral needs a digit (三千, 二十) or a leading 十/拾; 千元 and 百万 alone are units."""
-    return text[:1] in ("十", "拾") or any(ch in rules.number.digits for ch in text)
+    return text[:1] in rules.number.leading_units or any(ch in rules.number.digits for ch in text)
+
+
+def has_unit(text: str, rules: Rules) -> bool:
+    """The numeral has a unit character (三千万, 二十): not a bare digit string like 一 or 二零."""
+    n = rules.number
+    return any(ch in n.small_units or ch in n.large_units for ch in text)
 
 
 def trailing_large_unit(text: str, rules: Rules) -> Decimal | None:
@@ -91,7 +100,7 @@ def _qualifier_before(before: str, rules: Rules) -> str | None:
     for word, q in rules.qualifier_before:
         if before.endswith(word):
             lead = before[: len(before) - len(word)]
-            if lead and lead[-1] in rules.money.qualifiers.not_after_word.get(word, ()):
+            if lead and lead[-1] in rules.qualifier.not_after_word.get(word, ()):
                 continue  # 签约, 最近, 远超: the end of another word
             return q
     return None
@@ -101,19 +110,8 @@ def _qualifier_after(text: str, end: int, rules: Rules) -> str | None:
     after = text[end:end + 4].lstrip(" ")
     for word, q in rules.qualifier_after:
         if after.startswith(word):
-            if word == "多" and after[1:2] in _COUNTED:  # 三成多 is "over"; 5亿元多个项目 is not
-                continue
+            nxt = after[len(word):len(word) + 1]
+            if nxt and nxt in rules.qualifier.not_before_char.get(word, ""):
+                continue  # 三成多 is "over"; 5亿元多个项目 is not
             return q
     return None
-
-
-_COUNTED = set("个家种名位项次只人年月天倍条件")
-
-
-def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop white space a regex's optional tail left at either end of a span."""
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    while start < end and text[start].isspace():
-        start += 1
-    return start, end

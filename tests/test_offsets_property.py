@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise import normalise
+from pipeline.text import normalise
 
 HAN = "金山云雲计劃於于发發行收入為为人民币幣港元美元亿億万萬元股份代號码碼纳斯达克交易所香港北京年月日季度上半"
 FRAGMENTS = [

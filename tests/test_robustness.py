@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cProfile
+import hashlib
 import json
 import os
 import pstats
@@ -98,22 +99,32 @@ def test_rules_take_linear_time_on_pathological_input(name, pipeline):
 # bad structure
 
 
-@pytest.mark.parametrize("text", [
-    "---\ntitle: 未闭合\ndate: 2025-06-30\n" + SAMPLE,
-    "---\ntitle: [unclosed\n---\n" + SAMPLE,
-    "<html><body><p>金山云</p><script>x='<p>'</script><td>收入</td><td>28亿港元</td>&nbsp;&amp;</body></html>",
-    "\x00\x01\x02" + SAMPLE + "\x1b[31m红\x1b[0m\x7f",
-    "金山云\ud800募资约28亿港元\udfff。",
-    SAMPLE.replace("\n", "") * 5_000,
-    "",
-    "   \n\t",
+@pytest.mark.parametrize("text,money,warning", [
+    ("---\ntitle: 未闭合\ndate: 2025-06-30\n" + SAMPLE, 1, None),
+    ("---\ntitle: [unclosed\n---\n" + SAMPLE, 1, "front_matter_invalid"),
+    ("<html><body><p>金山云</p><script>x='<p>'</script><td>收入</td><td>28亿港元</td>&nbsp;&amp;</body></html>", 1,
+     "html_removed"),
+    ("\x00\x01\x02" + SAMPLE + "\x1b[31m红\x1b[0m\x7f", 1, "control_characters_removed"),
+    ("金山云\ud800募资约28亿港元\udfff。", 1, "lone_surrogate"),
+    (SAMPLE.replace("\n", "") * 5_000, 4_000, "items_truncated"),  # 25,000 items: the first 20,000 are kept
+    ("", 0, None),
+    ("   \n\t", 0, None),
 ])
-def test_bad_structure_gives_a_valid_record(pipeline, text):
+def test_bad_structure_gives_a_valid_record(pipeline, text, money, warning):
+    """The debris is dropped with a warning, and what the article says is still read, at exact offsets."""
     record = pipeline(text, source="x")
     data = json.loads(record.model_dump_json())  # serialisable: no lone surrogate leaks out
     for _, item in record.items():
         assert text[item.start:item.end] == item.text
-    assert data["doc_id"]
+    assert len(data["money"]) == money
+    assert all(m["value"] == "2800000000" and m["currency"] == "HKD" for m in data["money"])
+    if money:
+        assert "金山云" in [e["norm"] for e in data["entities"]]
+    else:
+        assert not any(items for _, items in data.items() if isinstance(items, list) and _ != "warnings")
+    if warning:
+        assert warning in [w["code"] for w in data["warnings"]]
+    assert data["doc_id"] == hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def test_html_tags_are_not_content(pipeline):

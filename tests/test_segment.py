@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import jieba
 
-from pipeline.normalise import normalise
 from pipeline.resources import load_rules
-from pipeline.segment import load_segmenter
+from pipeline.text import normalise
+from pipeline.text.segment import load_segmenter
 
 
 def test_tokens_rebuild_the_text_exactly(corpus_files):
@@ -40,7 +40,7 @@ def test_whitespace_and_symbols_are_kept():
 
 def test_jieba_next_gives_classic_jiebas_tokens_on_the_corpus(corpus_files):
     """The fast segmenter may replace jieba only because its output is the same on our text."""
-    from pipeline.segment import Segmenter
+    from pipeline.text.segment import Segmenter
 
     words = load_rules().user_words()
     fast, classic = Segmenter(words, "jieba-next"), Segmenter(words, "jieba")

@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from pipeline.core import error_record
 from pipeline.errors import DecodeError
-from pipeline.sinks import JsonlSink, SqlSink, articles, errors_table, mentions, migrate, sqlite_url
+from pipeline.store.jsonl import JsonlSink
+from pipeline.store.sql import SqlSink, articles, errors_table, mentions, migrate, sqlite_url
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Protocol
 
 from pipeline.errors import ZhnewsError
-from pipeline.records import ArticleRecord, ErrorRecord
+from pipeline.records import ArticleBase, ErrorRecord
 
-Result = ArticleRecord | ErrorRecord
+Result = ArticleBase | ErrorRecord
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 

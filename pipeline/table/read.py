@@ -7,63 +7,56 @@ nearest header, unit line or title note (所有金额以千计). Parenthesised v
 A row label that wraps onto the next line is joined. Share counts and per-share amounts are never scaled
 by the money unit. A table-like list with no currency (staff by function) gives numbers, not money.
 
-`table_mask` marks table regions so the prose rules skip them; `extract_table` reads the cells.
+`table_mask` marks table regions so the prose rules skip them; `read_tables` reads the cells. The words
+and header patterns are rule data (`rules/table.yaml`).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import regex
 
 from pipeline.mention import Context, Mention
-from pipeline.normalise import is_table_row
 from pipeline.numbers import parse_chinese, plain
-from pipeline.resources import Rules
+from pipeline.text.layout import is_table_row
 
-_HEADER_CELL = regex.compile(
-    r"^(?:(?:19|20)\d{2}年?|[零〇一二][零〇一二三四五六七八九]{3}年|(?:(?:19|20)\d{2}年?)?(?:第?[一二三四1-4]季度|Q[1-4]|[上下]半年|H[12])"
-    r"|人民币|美元|港元|港币|欧元|日元|英镑|新台币|RMB|US\$|HK\$|%|\(%\)|附注|注释|同比变动|变动|同比|变化|增减|变动率"
-    r"|\(以千计\)|\(以百万计\)|\(以万计\)|(?:人民币|港币|港元)?(?:千|百万|万|亿)元|(?:千|百万)(?:美元|港元)|百万|[\d]+)$"
-)
-_HEADER_LINE = regex.compile(
-    r"^(?:截至|于)?(?:[零〇一二三四五六七八九十]{1,3}月[零〇一二三四五六七八九十]{1,3}日|\d{1,2}月\d{1,2}日)(?:止年度|止)?$"
-    r"|^(?:截至[^,。]{0,12})?止年度$|^\((?:以千计|以百万计|以万计)\)$|^\(除股数和每股数据外,所有金额以千计\)$"
-)
 _LABEL_LINE = regex.compile(r"^[^。;]{1,30}:$|^[\p{Han}A-Za-z]{1,8}$")  # 收入: / 其他综合收益,扣除零税项: / 资产
 _TOKEN = regex.compile(r"\S+")
 _NUMERIC = regex.compile(r"^(?P<open>[(（])?(?P<neg>[-−])?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<close>[)）])?(?P<pct>%)?$"
                          r"|^(?P<nil>[–—-])$")
-_YEAR = r"(?:19|20)\d{2}|[零〇一二][零〇一二三四五六七八九]{3}"
-_PERIOD = regex.compile(
-    rf"^(?P<y>{_YEAR})年?(?:(?:第?(?P<q>[一二三四1-4])季度|Q(?P<q2>[1-4]))|(?P<h>[上下])半年|H(?P<h2>[12]))?$"
-)
-_MONTH_DAY = regex.compile(r"(?P<m>[零〇一二三四五六七八九十]{1,3}|\d{1,2})月(?P<d>[零〇一二三四五六七八九十]{1,3}|\d{1,2})日")
 
 
-def is_header_line(line: str) -> bool:
+def is_header_line(line: str, rules) -> bool:
     s = line.strip()
     if not s:
         return False
-    if _HEADER_LINE.match(s):
+    if rules.header_line_rx.match(s):
         return True
-    return all(_HEADER_CELL.match(c) for c in s.split())
+    return all(rules.header_cell_rx.match(c) for c in s.split())
 
 
-@functools.lru_cache(maxsize=2)
-def _line_kinds(text: str) -> tuple[str, ...]:
+_KINDS_CACHE: dict[int, tuple[str, tuple[str, ...]]] = {}
+
+
+def _line_kinds(text: str, rules) -> tuple[str, ...]:
     """The kind of every line of `text`, computed once for the mask and the reader."""
-    return tuple(_kinds(text.split("\n")))
+    cached = _KINDS_CACHE.get(id(rules))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    kinds = tuple(_kinds(text.split("\n"), rules))
+    _KINDS_CACHE.clear()
+    _KINDS_CACHE[id(rules)] = (text, kinds)
+    return kinds
 
 
-def _kinds(lines: list[str]) -> list[str]:
+def _kinds(lines: list[str], rules) -> list[str]:
     kinds = []
     for ln in lines:
         if is_table_row(ln):
             kinds.append("row")
-        elif is_header_line(ln):
+        elif is_header_line(ln, rules):
             kinds.append("header")
         elif _LABEL_LINE.match(ln.strip()):
             kinds.append("label")
@@ -72,11 +65,11 @@ def _kinds(lines: list[str]) -> list[str]:
     return kinds
 
 
-def table_mask(text: str) -> bytearray:
+def table_mask(text: str, rules) -> bytearray:
     """1 for every character in a table region (rows, and the headers that lead to rows)."""
     mask = bytearray(len(text))
     lines = text.split("\n")
-    kinds = _line_kinds(text)
+    kinds = _line_kinds(text, rules)
     n = len(lines)
     keep = [k == "row" for k in kinds]
     for i, k in enumerate(kinds):  # a header counts only when rows follow (through blanks and labels)
@@ -145,15 +138,15 @@ class _Table:
         return cols
 
 
-def _period_of(token: str, as_at: tuple[int, int] | None, rules: Rules) -> str | None:
-    m = _PERIOD.match(token)
+def _period_of(token: str, as_at: tuple[int, int] | None, rules) -> str | None:
+    m = rules.period_rx.fullmatch(token)
     if not m:
         return None
     y = m["y"]
-    year = int(y) if y.isdigit() else int(parse_chinese(y, rules))
+    year = int(y) if y.isdigit() else int(parse_chinese(y, rules.rules))
     q = m["q"] or m["q2"]
     if q:
-        return f"{year:04d}-Q{int(q) if q.isdigit() else int(parse_chinese(q, rules))}"
+        return f"{year:04d}-Q{int(q) if q.isdigit() else int(parse_chinese(q, rules.rules))}"
     h = m["h"] or m["h2"]
     if h:
         return f"{year:04d}-H{1 if h in ('上', '1') else 2}"
@@ -162,20 +155,20 @@ def _period_of(token: str, as_at: tuple[int, int] | None, rules: Rules) -> str |
     return f"{year:04d}"
 
 
-def _scale_in(text: str, rules: Rules) -> Decimal | None:
-    for word in sorted(rules.table.scales, key=len, reverse=True):
+def _scale_in(text: str, rules) -> Decimal | None:
+    for word in rules.scale_words:
         if word in text:
-            return Decimal(rules.table.scales[word])
+            return Decimal(rules.scales[word])
     return None
 
 
-def _currency_cell(token: str, rules: Rules) -> tuple[str | None, Decimal | None, str] | None:
-    if token in rules.table.percent_cells:
+def _currency_cell(token: str, rules) -> tuple[str | None, Decimal | None, str] | None:
+    if token in rules.percent_cells:
         return None, None, "percent"
     t = token.strip("()")
-    cur = next((code for word, code in sorted(rules.table.currencies.items(), key=lambda kv: -len(kv[0]))
-                if word in t), None)
-    scale = _scale_in(t.replace(next((w for w in rules.table.currencies if w in t), ""), ""), rules)
+    word = next((w for w in rules.currency_words if w in t), None)
+    cur = rules.rules.currency_of[word] if word else None
+    scale = _scale_in(t.replace(word, "") if word else t, rules)
     if cur is None and scale is None:
         return None
     return cur, scale, "value"
@@ -200,19 +193,19 @@ def _only_blank_between(kinds: list[str], a: int, b: int) -> bool:
     return 0 <= a < b and b - a <= 6 and all(k in ("blank", "header", "label") for k in kinds[a + 1:b])
 
 
-def _scale_above(lines: list[str], i: int, rules: Rules) -> Decimal | None:
+def _scale_above(lines: list[str], i: int, rules) -> Decimal | None:
     for j in range(i - 1, max(-1, i - 6), -1):
         s = lines[j].strip()
-        if s.startswith("(") and ("千" in s or "百万" in s or "万" in s):
+        if s.startswith("(") and _scale_in(s, rules):
             return _scale_in(s, rules)
     return None
 
 
-def extract_table(ctx: Context, *, rules: Rules) -> list[Mention]:
+def read_tables(ctx: Context, rules) -> list[Mention]:
     """One mention per numeric cell of every table, with its label, period, currency and scaled value."""
     text = ctx.text
     lines = text.split("\n")
-    kinds = _line_kinds(text)
+    kinds = _line_kinds(text, rules)
     offsets, pos = [], 0
     for ln in lines:
         offsets.append(pos)
@@ -260,10 +253,10 @@ def extract_table(ctx: Context, *, rules: Rules) -> list[Mention]:
     return out
 
 
-def _absorb_header(table: _Table, line: str, rules: Rules) -> None:
-    md = _MONTH_DAY.search(line)
-    if md and line.startswith(tuple(rules.table.as_at_prefixes)):
-        m, d = (int(x) if x.isdigit() else int(parse_chinese(x, rules)) for x in (md["m"], md["d"]))
+def _absorb_header(table: _Table, line: str, rules) -> None:
+    md = rules.month_day_rx.search(line)
+    if md and line.startswith(tuple(rules.as_at_prefixes)):
+        m, d = (int(x) if x.isdigit() else int(parse_chinese(x, rules.rules)) for x in (md["m"], md["d"]))
         table.as_at = (m, d)
     if line.startswith("(") and _scale_in(line, rules):
         table.scale = _scale_in(line, rules)
@@ -272,10 +265,10 @@ def _absorb_header(table: _Table, line: str, rules: Rules) -> None:
     tokens = line.split()
     periods, currencies = [], []
     for tok in tokens:
-        if tok in rules.table.note_words:
+        if tok in rules.note_words:
             table.note_column = True
             continue
-        if tok in rules.table.change_words:
+        if tok in rules.change_words:
             periods.append(_Column(kind="change"))
             continue
         p = _period_of(tok, table.as_at, rules)
@@ -318,7 +311,7 @@ def _join(words) -> str:
     return out
 
 
-def _row_cells(table: _Table, line: str, line_start: int, label_prefix: str, rules: Rules) -> list[Mention]:
+def _row_cells(table: _Table, line: str, line_start: int, label_prefix: str, rules) -> list[Mention]:
     tokens = list(_TOKEN.finditer(line))
     k = len(tokens)
     while k > 0 and _NUMERIC.match(tokens[k - 1].group()):
@@ -333,14 +326,12 @@ def _row_cells(table: _Table, line: str, line_start: int, label_prefix: str, rul
     if not label:
         label = table.section or ""
     section = table.section or ""
-    owned = ("应占", "权益")  # 股东应占净亏损 is money, not a share count
-
-    def shares_word(text: str) -> bool:
-        return any(w in text for w in rules.table.share_rows) and not any(w in text for w in owned)
+    def shares_word(text: str) -> bool:  # 股东应占净亏损 is money, not a share count
+        return any(w in text for w in rules.share_rows) and not any(w in text for w in rules.not_share_rows)
 
     # 用于计算每股净亏损的股份: a share count, although it names 每股; 每股净亏损: 基本及摊薄 is per share
-    is_shares = shares_word(label) or (shares_word(section) and not any(w in label for w in rules.table.per_share_rows))
-    is_per_share = not is_shares and any(w in label or w in section for w in rules.table.per_share_rows)
+    is_shares = shares_word(label) or (shares_word(section) and not any(w in label for w in rules.per_share_rows))
+    is_per_share = not is_shares and any(w in label or w in section for w in rules.per_share_rows)
     out = []
     for j, cell in enumerate(cells):
         col = cols[len(cols) - len(cells) + j] if cols and len(cells) <= len(cols) else _Column()

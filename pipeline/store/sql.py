@@ -1,4 +1,4 @@
-"""Sinks: where records go. One small interface, three back ends.
+"""The SQL sink: SQLite and PostgreSQL. (The store room: `jsonl.py`, `sql.py`; `open_sinks` in `__init__`.)
 
 - `JsonlSink`: records to a JSONL file, written to a temporary file in the same folder and renamed into
   place on commit, so a reader never sees half a file; error records go to `<name>.errors.jsonl`.
@@ -35,8 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 
-from pipeline.jsonl import JsonlSink, Result, Sink, SinkError  # noqa: F401 - re-exported: one sink interface
-from pipeline.records import ArticleRecord, ErrorRecord
+from pipeline import registry
+from pipeline.records import ArticleBase, ErrorRecord
+from pipeline.store.jsonl import Result, SinkError
 
 SCHEMA_VERSION = 3
 
@@ -105,35 +106,20 @@ ingested = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
 
-_FAMILY_FIELDS = {
-    # list name in the record: (family, value, value_max, unit, norm)
-    "money": ("money", "value", "value_max", "currency", None),
-    "exchange_rates": ("exchange_rate", "value", None, "quote", "base"),
-    "percentages": ("percent", "value", "value_max", None, None),
-    "dates": ("date", "value", "end_value", "granularity", None),
-    "shares": ("share", "value", None, "share_class", None),
-    "stock_codes": ("stock_code", "code", None, "exchange", "company"),
-    "entities": ("entity", None, None, "label", "norm"),
-    "table_items": ("table", "value", None, "currency", "label"),
-}
-
-
-def mention_rows(record: ArticleRecord) -> list[dict]:
+def mention_rows(record: ArticleBase) -> list[dict]:
+    """One row per item, with the columns each family declares (`Family.columns`)."""
     data = record.model_dump(mode="json")
     rows = []
-    for list_name, (family, v, vmax, unit, norm) in _FAMILY_FIELDS.items():
-        for i, item in enumerate(data[list_name]):
-            rows.append({
-                "doc_id": record.doc_id, "pipeline_version": record.pipeline_version,
-                "family": family, "idx": i, "start": item["start"], "end": item["end"],
-                "text": item["text"], "rule": item["rule"],
-                "value": None if v is None or item.get(v) is None else str(item[v]),
-                "value_max": None if vmax is None or item.get(vmax) is None else str(item[vmax]),
-                "unit": item.get(unit) if unit else None,
-                "norm": item.get(norm) if norm else None,
-                "period": item.get("period"),
-                "kind": item.get("kind"),
-            })
+    for fam in registry.families():
+        for i, item in enumerate(data.get(fam.field, ())):
+            row = {"doc_id": record.doc_id, "pipeline_version": record.pipeline_version,
+                   "family": fam.name, "idx": i, "start": item["start"], "end": item["end"],
+                   "text": item["text"], "rule": item["rule"]}
+            for column in registry.COLUMNS:
+                field = fam.columns.get(column)
+                value = item.get(field) if field else None
+                row[column] = None if value is None else str(value)
+            rows.append(row)
     return rows
 
 
@@ -305,14 +291,3 @@ def database_url(db: str) -> str:
     if "://" not in db:
         return sqlite_url(db)
     return db
-
-
-def open_sinks(*, jsonl: str | None = None, db: str | None = None) -> list[Sink]:
-    sinks: list[Sink] = []
-    if jsonl:
-        sinks.append(JsonlSink(jsonl))
-    if db:
-        sinks.append(SqlSink(db))
-    if not sinks:
-        raise SinkError("no sink configured: give --jsonl and/or --db")
-    return sinks

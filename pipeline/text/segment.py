@@ -6,21 +6,20 @@ currency words) so names like 金山云控股有限公司 stay whole. The tokens
 
 The implementation is `jieba-next` (jieba's algorithm and dictionary with a Rust core, about 3.7 times
 faster); on the normalised text of `corpus/` its tokens are identical to classic jieba's, which a test
-checks. `ZHNEWS_SEGMENTER=jieba` selects classic jieba.
+checks. The `segmenter` setting (`ZHNEWS_SEGMENTER=jieba`) selects classic jieba.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
 import tempfile
 
 from pipeline.resources import Rules
 
 
 def _jieba_module(name: str | None = None):
-    name = name or os.environ.get("ZHNEWS_SEGMENTER", "jieba-next")
+    name = name or "jieba-next"
     if name == "jieba-next":
         try:
             import jieba_next
@@ -35,12 +34,12 @@ def _jieba_module(name: str | None = None):
 
 
 class Segmenter:
-    def __init__(self, words: list[str], implementation: str | None = None):
+    def __init__(self, words: list[str], implementation: str | None = None, cache_dir: str | None = None):
         module = _jieba_module(implementation)
         self.implementation = "jieba-next" if module.__name__ == "jieba_next" else "jieba"
         self.tokenizer = module.Tokenizer()
         # jieba writes its prefix-dictionary cache to a temp dir; keep it per user and out of the repo
-        self.tokenizer.tmp_dir = os.environ.get("ZHNEWS_CACHE", tempfile.gettempdir())
+        self.tokenizer.tmp_dir = cache_dir or tempfile.gettempdir()
         self.tokenizer.initialize()
         # all frequencies first, then all words: each add_word makes jieba-next rebuild its prefix index on
         # the next cut, and suggest_freq cuts, so interleaving them costs a rebuild per word
@@ -61,10 +60,10 @@ class Segmenter:
 
 
 @functools.lru_cache(maxsize=4)
-def _cached(words: tuple[str, ...], implementation: str | None) -> Segmenter:
-    return Segmenter(list(words), implementation)
+def _cached(words: tuple[str, ...], implementation: str | None, cache_dir: str | None) -> Segmenter:
+    return Segmenter(list(words), implementation, cache_dir)
 
 
-def load_segmenter(rules: Rules, implementation: str | None = None) -> Segmenter:
+def load_segmenter(rules: Rules, implementation: str | None = None, cache_dir: str | None = None) -> Segmenter:
     """One segmenter per process, rule set and implementation."""
-    return _cached(tuple(rules.user_words()), implementation)
+    return _cached(tuple(rules.user_words()), implementation, cache_dir)

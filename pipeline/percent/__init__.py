@@ -1,0 +1,44 @@
+"""The percent room: 19.82%, 负3.8%, 百分之三十, 七成, ranges, and percentage points (个百分点).
+
+extract (spans: the patterns of `rules/percent.yaml`) -> resolve (values, by each rule's shape) -> the
+longest non-overlapping."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from pipeline.mention import find_candidates, resolve_candidates, select_longest
+from pipeline.percent.resolve import RESOLVERS
+from pipeline.percent.rules import CompiledPercent, PercentRules
+from pipeline.records import ExactDecimal, Item, Qualifier
+from pipeline.registry import Family, Stage, register
+
+
+class Percentage(Item):
+    value: ExactDecimal
+    value_max: ExactDecimal | None = None
+    qualifier: Qualifier | None = None
+    points: bool = Field(False, description="percentage points (个百分点), not a percentage")
+
+
+def extract_percent(ctx, rules: CompiledPercent):
+    """Spans only: every match of the percent patterns in the prose."""
+    return find_candidates(ctx, rules.patterns)
+
+
+def run(ctx, rules: CompiledPercent, found) -> list:
+    return select_longest(resolve_candidates(extract_percent(ctx, rules), RESOLVERS, ctx, rules))
+
+
+def _detail(i: dict) -> str:
+    rng = f"–{i['value_max']}" if i.get("value_max") else ""
+    return f"{i['value']}{rng}{' points' if i.get('points') else ' %'}"
+
+
+register(
+    families=(Family(name="percent", field="percentages", item=Percentage, order=40, rank=40, title="Percentage",
+                     columns={"value": "value", "value_max": "value_max"}, colours={"percentages": "#bdb2ff"},
+                     detail=_detail, keys=("value", "value_max"), secondary=("qualifier", "points")),),
+    stages=(Stage(name="percent", order=30, families=("percent",), run=run, schema=PercentRules,
+                  compile=lambda spec, rules: CompiledPercent(spec, rules, RESOLVERS)),),
+)

@@ -1,0 +1,78 @@
+"""The stock-code room: （股份代號：3896）, 納斯達克股票代碼：KC, 3896.HK, 600519.SH, NASDAQ: KC.
+
+extract (spans: the `code` group of each pattern of `rules/stock_code.yaml`, anywhere in the article,
+tables included) -> resolve (exchange and company) -> the longest non-overlapping."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import regex
+from pydantic import Field
+
+from pipeline.mention import Candidate, select_longest
+from pipeline.records import Item
+from pipeline.registry import Family, Stage, register
+from pipeline.resources import PatternSpec, Piece, Rules, Strict, alternation, check_shapes
+from pipeline.stock_code.resolve import RESOLVERS
+
+Exchange = Literal["HKEX", "NASDAQ", "NYSE", "SSE", "SZSE", "BSE"]
+
+
+class StockCode(Item):
+    code: str
+    exchange: Exchange | None = None
+    company: str | None = Field(None, description="canonical name of the company the code belongs to")
+
+
+class StockCodeRules(Strict):
+    family: str
+    exchanges: dict[Exchange, list[str]]
+    suffixes: dict[str, Exchange]
+    exchange_labels: dict[str, Exchange]
+    by_length: dict[int, Exchange]
+    mainland_prefixes: dict[str, Exchange]
+    label_window: int
+    paragraph_window: int
+    company_window: int
+    pieces: dict[str, Piece]
+    patterns: list[PatternSpec]
+
+
+class CompiledStockCode:
+    def __init__(self, spec: StockCodeRules, rules: Rules):
+        check_shapes("stock_code", spec.patterns, RESOLVERS)
+        self.spec, self.rules = spec, rules
+        self.exchange_of = {w: e for e, ws in spec.exchanges.items() for w in ws}
+        self.exchange_rx = regex.compile(alternation(self.exchange_of))
+        self.patterns = rules.compile_patterns("stock_code", spec.patterns, rules.pieces(spec.pieces, "stock_code"))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["spec"], name)
+
+
+def extract_stock_code(ctx, rules: CompiledStockCode) -> list[Candidate]:
+    """Spans only: the `code` group of every match, in the whole text (a filing's tables too)."""
+    out = []
+    for pattern in rules.patterns:
+        for m in pattern.rx.finditer(ctx.text):
+            start, end = m.span("code")
+            out.append(Candidate(pattern, m, start, end))
+    return out
+
+
+def run(ctx, rules: CompiledStockCode, found) -> list:
+    entities = found.get("entity", [])
+    return select_longest([RESOLVERS[c.rule.resolve](c, ctx, rules, entities)
+                           for c in extract_stock_code(ctx, rules)])
+
+
+register(
+    families=(Family(name="stock_code", field="stock_codes", item=StockCode, order=70, rank=10, title="Stock code",
+                     columns={"value": "code", "unit": "exchange", "norm": "company"},
+                     colours={"stock_codes": "#e4c1f9"},
+                     detail=lambda i: f"{i['code']} on {i.get('exchange') or '?'} ({i.get('company') or 'company unknown'})",
+                     keys=("code", "exchange"), secondary=("company",)),),
+    stages=(Stage(name="stock_code", order=60, families=("stock_code",), run=run, schema=StockCodeRules,
+                  compile=CompiledStockCode),),
+)

@@ -1,0 +1,69 @@
+"""Width folding and script conversion, one character per character so the offset map stays exact."""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections import Counter
+
+import regex
+
+_HAN = regex.compile(r"\p{Han}")
+
+_FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0xFFE5: 0xA5, 0xFFE0: 0xA2, 0xFFE1: 0xA3, 0x2212: 0x2D})
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII and the ideographic space to half width; one character per character."""
+    return text.translate(_FOLD)
+
+
+@functools.lru_cache(maxsize=2)
+def converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC `t2s` (phrases first, then characters), forced to keep one character per character.
+
+    A line whose phrase conversion changes its length is converted character by character instead, so
+    the offset map stays exact.
+    """
+    conv = converter("t2s")
+    out = conv.convert(text)
+    if len(out) == len(text):
+        return out
+    lines = text.split("\n")
+    fixed = []
+    for line in lines:
+        c = conv.convert(line)
+        if len(c) != len(line):
+            c = "".join(ch2 if len(ch2 := conv.convert(ch)) == 1 else ch for ch in line)
+        fixed.append(c)
+    return "\n".join(fixed)
+
+
+def detect_script(text: str, simplified: str) -> str:
+    """simplified / traditional / mixed / unknown, from characters that exist in only one script.
+
+    Characters that t2s changed are traditional; of the others, those s2t would change are simplified.
+    s2t runs once per distinct character, not over the whole text."""
+    trad = sum(map(operator.ne, text, simplified))
+    distinct = "".join(sorted(ch for ch in set(simplified) if "\u4e00" <= ch <= "\u9fff"))
+    as_trad = converter("s2t").convert(distinct) if distinct else ""
+    simp_only = {a for a, b in zip(distinct, as_trad) if a != b} if len(as_trad) == len(distinct) else set()
+    counts = Counter(simplified)
+    # a simplified-only character counts where it was written so (not where t2s produced it)
+    simp = sum(counts[ch] for ch in simp_only) - sum(1 for a, b in zip(text, simplified) if a != b and b in simp_only)
+    total = trad + simp
+    if total < 3:
+        return "unknown" if not _HAN.search(text) else "simplified"
+    share = trad / total
+    if share >= 0.8:
+        return "traditional"
+    if share <= 0.2:
+        return "simplified"
+    return "mixed"

@@ -124,8 +124,8 @@ def test_migrations_upgrade_an_older_database_and_keep_its_rows(tmp_path, result
     engine = create_engine(url)
     with engine.connect() as conn:
         cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(mentions)")]
-        assert {"period", "kind"} <= set(cols)
-        assert conn.exec_driver_sql("SELECT version FROM zhnews_schema").scalar() == 3
+        assert {"period", "kind", "attrs"} <= set(cols)
+        assert conn.exec_driver_sql("SELECT version FROM zhnews_schema").scalar() == 4
         assert conn.execute(select(func.count()).select_from(articles)).scalar() == 2  # the old row survived
     engine.dispose()
 
@@ -148,3 +148,23 @@ def test_readme_query_hkd_amounts_by_company(postgres_url, results):
     assert ("金山云", "28亿港元", 2800000000) in got
     assert ("云知声", "220亿港元", 22000000000) in got
     assert all(r.hkd > 100000000 for r in rows)
+
+
+def test_mention_rows_carry_every_item_field(tmp_path):
+    """What has no column of its own (qualifier, per_share, year_inferred, ...) is in `attrs`."""
+    from pipeline.core import extract
+    from pipeline.store.sql import mention_rows
+
+    record = extract("公司CEO张晓明表示,去年募资约28亿港元,每股作价16.5港元。", published="2025-09-01")
+    rows = {(r["family"], r["text"]): r for r in mention_rows(record)}
+    assert rows[("money", "28亿港元")]["attrs"] == {"qualifier": "approx", "per_share": False}
+    assert rows[("money", "16.5港元")]["attrs"]["per_share"] is True
+    assert rows[("date", "去年")]["attrs"] == {"year_inferred": True}
+    assert rows[("entity", "张晓明")]["attrs"] is None  # label, norm and kind have columns
+    url = sqlite_url(tmp_path / "m.db")
+    sink = SqlSink(url)
+    sink.write([record])
+    sink.commit()
+    with create_engine(url).connect() as conn:
+        got = conn.execute(select(mentions.c.attrs).where(mentions.c.text == "28亿港元")).scalar()
+    assert got == {"qualifier": "approx", "per_share": False}

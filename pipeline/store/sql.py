@@ -39,7 +39,7 @@ from pipeline import registry
 from pipeline.records import ArticleBase, ErrorRecord
 from pipeline.store.jsonl import Result, SinkError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 # ----------------------------------------------------------------------------------------------
@@ -81,6 +81,7 @@ mentions = Table(
     Column("norm", Text),        # entity norm, stock-code company, table row label
     Column("period", String(16)),  # table cells: the column's period
     Column("kind", String(16)),    # entities: company, exchange, regulator, ...; table cells: money, shares, ...
+    Column("attrs", JsonType),     # every other field of the item (qualifier, per_share, year_inferred, ...)
     ForeignKeyConstraint(["doc_id", "pipeline_version"], ["articles.doc_id", "articles.pipeline_version"],
                          ondelete="CASCADE"),
     Index("ix_mentions_family_norm", "family", "norm"),
@@ -119,6 +120,8 @@ def mention_rows(record: ArticleBase) -> list[dict]:
                 field = fam.columns.get(column)
                 value = item.get(field) if field else None
                 row[column] = None if value is None else str(value)
+            placed = {"text", "start", "end", "rule", *fam.columns.values()}
+            row["attrs"] = {k: v for k, v in item.items() if k not in placed} or None
             rows.append(row)
     return rows
 
@@ -246,7 +249,14 @@ def _v3(conn) -> None:
     metadata.create_all(conn, tables=[ingested])
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}  # version -> the step that reaches it; never edit a released step
+def _v4(conn) -> None:
+    """Every item field reaches the mention rows: the ones without a column of their own go to `attrs`
+    (JSON; JSONB on PostgreSQL)."""
+    kind = "JSONB" if conn.dialect.name == "postgresql" else "JSON"
+    conn.exec_driver_sql(f"ALTER TABLE mentions ADD COLUMN attrs {kind}")
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}  # version -> the step that reaches it; never edit a released step
 
 
 def migrate(engine: Engine, target: int = SCHEMA_VERSION) -> int:

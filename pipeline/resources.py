@@ -150,6 +150,25 @@ def check_shapes(stage: str, specs: list[PatternSpec], shapes) -> None:
                              f"{stage} resolver does not know (known: {', '.join(sorted(shapes))})")
 
 
+class CompiledRules:
+    """A room's compiled rules: its validated rule file (`spec`, whose fields read as attributes:
+    `compiled.multipliers`), the shared rules (`rules`: numerals, currencies, qualifiers) and what the room
+    builds from them. With `shapes`, the file's `patterns` are checked against the shapes the room's
+    resolver knows and compiled with the file's `pieces` (`guard`: a piece prepended to every pattern)."""
+
+    def __init__(self, stage: str, spec, rules: Rules, *, shapes=None, guard: str | None = None,
+                 numbered: frozenset[str] = frozenset()):
+        self.spec, self.rules = spec, rules
+        self.pieces = rules.pieces(getattr(spec, "pieces", None), stage)
+        if shapes is not None:
+            check_shapes(stage, spec.patterns, shapes)
+            self.patterns: tuple[Compiled, ...] = rules.compile_patterns(
+                stage, spec.patterns, self.pieces, numbered=numbered, guard=self.pieces[guard] if guard else "")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["spec"], name)
+
+
 class Rules:
     """Everything in `rules/`, validated and compiled. Build once per process with `load_rules()`.
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import regex
 
-from pipeline.resources import Compiled, PatternSpec, Piece, Rules, Strict, check_shapes
+from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict
 
 
 class DateRules(Strict):
@@ -26,15 +26,8 @@ class DateRules(Strict):
     patterns: list[PatternSpec]
 
 
-class CompiledDate:
+class CompiledDate(CompiledRules):
     def __init__(self, spec: DateRules, rules: Rules, shapes):
-        check_shapes("date", spec.patterns, shapes)
-        self.spec, self.rules = spec, rules
-        pieces = rules.pieces(spec.pieces, "date")
-        self.patterns: tuple[Compiled, ...] = rules.compile_patterns(
-            "date", spec.patterns, pieces, numbered=frozenset({"year", "month", "day"}))
-        self.sign_off_rx = regex.compile(pieces["sign_off_line"], regex.V1)
-        self.meta_date_rx = regex.compile(pieces["meta_date"])
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.__dict__["spec"], name)
+        super().__init__("date", spec, rules, shapes=shapes, numbered=frozenset({"year", "month", "day"}))
+        self.sign_off_rx = regex.compile(self.pieces["sign_off_line"], regex.V1)
+        self.meta_date_rx = regex.compile(self.pieces["meta_date"])

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import regex
 
-from pipeline.resources import Compiled, PatternSpec, Piece, Rules, Strict, check_shapes, expand
+from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict, expand
 
 
 class PerShare(Strict):
@@ -39,20 +38,11 @@ class MoneyRules(Strict):
     patterns: list[PatternSpec]
 
 
-class CompiledMoney:
+class CompiledMoney(CompiledRules):
     """Money rules ready to run: the patterns, the rate-pair regex and the lookups the resolver uses."""
 
     def __init__(self, spec: MoneyRules, rules: Rules, shapes):
-        check_shapes("money", spec.patterns, shapes)
-        self.spec = spec
-        self.rules = rules  # numerals, currencies, qualifiers
-        pieces = rules.pieces(spec.pieces, "money")
-        self.patterns: tuple[Compiled, ...] = rules.compile_patterns("money", spec.patterns, pieces,
-                                                                     guard=pieces["guard"])
-        self.rate_pair_rx = regex.compile(expand(spec.rate_pair, pieces))
+        super().__init__("money", spec, rules, shapes=shapes, guard="guard")
+        self.rate_pair_rx = regex.compile(expand(spec.rate_pair, self.pieces))
         self.generic = frozenset(rules.currency.generic)
         self.currency_of = rules.currency_of
-
-    def __getattr__(self, name: str) -> Any:  # the rule file's fields: self.multipliers, self.per_share ...
-        return getattr(self.__dict__["spec"], name)
-

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pipeline.resources import Compiled, PatternSpec, Piece, Rules, Strict, check_shapes
+from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict
 
 
 class PercentRules(Strict):
@@ -15,13 +13,6 @@ class PercentRules(Strict):
     patterns: list[PatternSpec]
 
 
-class CompiledPercent:
+class CompiledPercent(CompiledRules):
     def __init__(self, spec: PercentRules, rules: Rules, shapes):
-        check_shapes("percent", spec.patterns, shapes)
-        self.spec, self.rules = spec, rules
-        pieces = rules.pieces(spec.pieces, "percent")
-        self.patterns: tuple[Compiled, ...] = rules.compile_patterns("percent", spec.patterns, pieces,
-                                                                     guard=pieces["start_guard"])
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.__dict__["spec"], name)
+        super().__init__("percent", spec, rules, shapes=shapes, guard="start_guard")

@@ -5,12 +5,12 @@ tranche without a class takes the class of the count before it in the sentence."
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pipeline.mention import find_candidates, resolve_candidates, select_longest
 from pipeline.records import ExactDecimal, Item
 from pipeline.registry import Family, Stage, register
-from pipeline.resources import PatternSpec, Piece, Rules, Strict, check_shapes
+from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict
 from pipeline.share.resolve import RESOLVERS, carry_class
 
 ShareClass = Literal["H", "A", "B", "ADS", "ordinary"]
@@ -31,17 +31,11 @@ class ShareRules(Strict):
     patterns: list[PatternSpec]
 
 
-class CompiledShare:
+class CompiledShare(CompiledRules):
     def __init__(self, spec: ShareRules, rules: Rules):
-        check_shapes("share", spec.patterns, RESOLVERS)
-        self.spec, self.rules = spec, rules
+        super().__init__("share", spec, rules, shapes=RESOLVERS, guard="start_guard")
         self.class_of = {w: c for c, ws in spec.classes.items() for w in ws}
         self.class_words = sorted(self.class_of.items(), key=lambda wc: -len(wc[0]))
-        pieces = rules.pieces(spec.pieces, "share")
-        self.patterns = rules.compile_patterns("share", spec.patterns, pieces, guard=pieces["start_guard"])
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.__dict__["spec"], name)
 
 
 def extract_share(ctx, rules: CompiledShare):

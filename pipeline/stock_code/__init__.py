@@ -5,7 +5,7 @@ tables included) -> resolve (exchange and company) -> the longest non-overlappin
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import regex
 from pydantic import Field
@@ -13,7 +13,7 @@ from pydantic import Field
 from pipeline.mention import Candidate, select_longest
 from pipeline.records import Item
 from pipeline.registry import Family, Stage, register
-from pipeline.resources import PatternSpec, Piece, Rules, Strict, alternation, check_shapes
+from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict, alternation
 from pipeline.stock_code.resolve import RESOLVERS
 
 Exchange = Literal["HKEX", "NASDAQ", "NYSE", "SSE", "SZSE", "BSE"]
@@ -39,16 +39,11 @@ class StockCodeRules(Strict):
     patterns: list[PatternSpec]
 
 
-class CompiledStockCode:
+class CompiledStockCode(CompiledRules):
     def __init__(self, spec: StockCodeRules, rules: Rules):
-        check_shapes("stock_code", spec.patterns, RESOLVERS)
-        self.spec, self.rules = spec, rules
+        super().__init__("stock_code", spec, rules, shapes=RESOLVERS)
         self.exchange_of = {w: e for e, ws in spec.exchanges.items() for w in ws}
         self.exchange_rx = regex.compile(alternation(self.exchange_of))
-        self.patterns = rules.compile_patterns("stock_code", spec.patterns, rules.pieces(spec.pieces, "stock_code"))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.__dict__["spec"], name)
 
 
 def extract_stock_code(ctx, rules: CompiledStockCode) -> list[Candidate]:

@@ -3,14 +3,14 @@ that the prose stages skip (the stage's `mask`). Rules: `rules/table.yaml`; see 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import regex
 from pydantic import Field
 
 from pipeline.records import ExactDecimal, Item
 from pipeline.registry import Family, Stage, register
-from pipeline.resources import Piece, Rules, Strict
+from pipeline.resources import CompiledRules, Piece, Rules, Strict
 from pipeline.table.read import read_tables, table_mask
 
 
@@ -38,20 +38,16 @@ class TableRules(Strict):
     pieces: dict[str, Piece]
 
 
-class CompiledTable:
+class CompiledTable(CompiledRules):
     def __init__(self, spec: TableRules, rules: Rules):
-        self.spec, self.rules = spec, rules
-        pieces = rules.pieces(spec.pieces, "table")
-        self.header_cell_rx = regex.compile(pieces["header_cell"])
-        self.header_line_rx = regex.compile(pieces["header_line"])
-        self.period_rx = regex.compile(pieces["period_cell"])
-        self.month_day_rx = regex.compile(pieces["month_day"])
+        super().__init__("table", spec, rules)
+        self.header_cell_rx = regex.compile(self.pieces["header_cell"])
+        self.header_line_rx = regex.compile(self.pieces["header_line"])
+        self.period_rx = regex.compile(self.pieces["period_cell"])
+        self.month_day_rx = regex.compile(self.pieces["month_day"])
         self.scale_words = sorted(spec.scales, key=len, reverse=True)
         cur = rules.currency.currencies.values()
         self.currency_words = sorted({w for c in cur for w in c.names + c.codes + c.symbols}, key=lambda w: (-len(w), w))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.__dict__["spec"], name)
 
 
 def run(ctx, rules: CompiledTable, found) -> list:

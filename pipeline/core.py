@@ -20,7 +20,8 @@ from pipeline.limits import ArticleTimeout, ArticleTooLarge, split_points
 from pipeline.mention import Context, Mention
 from pipeline.resources import load_rules
 from pipeline.settings import Limits, Settings
-from pipeline.text import NormText, decode_bytes, doc_id, normalise
+from pipeline.text import NormText, doc_id, normalise
+from pipeline.text.decode import decode
 from pipeline.text.segment import load_segmenter
 
 
@@ -59,19 +60,24 @@ class Pipeline:
         self.record_model = R.article_model()
 
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
-                 encoding: str = "utf-8", raw: bytes | None = None) -> R.ArticleBase:
+                 encoding: str = "utf-8", raw: bytes | None = None, notes: tuple = ()) -> R.ArticleBase:
+        """The record of one article's decoded `text` (`notes`: the decoder's warnings about it)."""
         try:
-            return self._extract(text, published=published, source=source, encoding=encoding, raw=raw)
+            return self._extract(text, published=published, source=source, encoding=encoding, raw=raw,
+                                 notes=notes)
         except TimeoutError as exc:
             raise ArticleTimeout(f"gave up after the {self.limits.max_seconds:g} s limit ({exc})",
                                  source=source) from exc
 
-    def _extract(self, text: str, *, published, source, encoding, raw) -> R.ArticleBase:
+    def _extract(self, text: str, *, published, source, encoding, raw, notes) -> R.ArticleBase:
         deadline = time.process_time() + self.limits.max_seconds
         lap = self._stopwatch(deadline)
-        norm = normalise(text, encoding=encoding)
+        norm = normalise(text, encoding=encoding, notes=notes)
+        if raw is None:
+            raw = text.encode("utf-8", "surrogatepass")  # the content id is of what the caller gave
+        text = norm.original  # offsets index the decoded text without NUL characters
         lap("normalise")
-        tokens = self.segmenter.tokens(norm.text)
+        tokens = self.segmenter.tokens(norm.text, deadline=deadline)
         lap("segment")
         mask = bytearray(len(norm.text))
         for st in self.stages:
@@ -116,7 +122,7 @@ class Pipeline:
         title = norm.metadata.get("title")
         ref = ctx.published
         record = self.record_model(
-            doc_id=doc_id(raw if raw is not None else text.encode("utf-8", "surrogatepass")),
+            doc_id=doc_id(raw),
             source=source,
             title=title if isinstance(title, str) else None,
             published=ref.isoformat() if ref else None,
@@ -149,16 +155,18 @@ class Pipeline:
         """The record(s) of one article given as bytes: one, or one per part when the article is larger
         than the size limit and the policy is to split it (each part's offsets still index the whole
         decoded text; its source says which part it is)."""
-        text, encoding = decode_bytes(raw, source=source)
+        decoded = decode(raw, source=source)
+        text, encoding = decoded.text, decoded.encoding
         if len(raw) <= self.limits.max_bytes:
-            return [self(text, published=published, source=source, encoding=encoding, raw=raw)]
+            return [self(text, published=published, source=source, encoding=encoding, raw=raw,
+                         notes=decoded.notes)]
         if self.limits.oversize == "refuse":
             raise self.too_large(raw, source)
         max_chars = max(1000, self.limits.max_bytes * len(text) // len(raw))
         parts = split_points(text, max_chars)
         out = []
         for i, (start, end) in enumerate(parts, 1):
-            part = self(text[start:end], published=published, encoding=encoding,
+            part = self(text[start:end], published=published, encoding=encoding, notes=decoded.notes,
                         source=f"{source or ''}#part{i}of{len(parts)}",
                         raw=raw + f"\x00part {i} of {len(parts)}".encode())
             out.append(_shifted(part, start, {"part": i, "parts": len(parts), "offset": start}))
@@ -232,11 +240,12 @@ def extract(text: str, *, published: str | date | None = None, source: str | Non
 def extract_bytes(raw: bytes, *, published: str | date | None = None, source: str | None = None) -> R.ArticleBase:
     """Extract one article given as bytes; the encoding is detected and named in the record. An article
     over the size limit raises `ArticleTooLarge` here; `extract_records` splits it instead."""
-    text, encoding = decode_bytes(raw, source=source)
+    decoded = decode(raw, source=source)
     pipeline = default_pipeline()
     if len(raw) > pipeline.limits.max_bytes:
         raise pipeline.too_large(raw, source)
-    return pipeline(text, published=published, source=source, encoding=encoding, raw=raw)
+    return pipeline(decoded.text, published=published, source=source, encoding=decoded.encoding, raw=raw,
+                    notes=decoded.notes)
 
 
 def extract_records(raw: bytes, *, published: str | date | None = None,

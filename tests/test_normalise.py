@@ -18,7 +18,7 @@ TRAD = "金山雲於二零二四年公佈計劃，收入為人民幣7,785.2百�
     ("utf-16-le", codecs.BOM_UTF16_LE, "utf-16"),
     ("utf-16-be", codecs.BOM_UTF16_BE, "utf-16"),
     ("gb18030", b"", "gb18030"),
-    ("big5", b"", "big5"),
+    ("big5", b"", "big5hkscs"),  # Big5-HKSCS reads every Big5 file, and the HK characters too
 ])
 def test_decode_names_the_encoding(encoding, prefix, expected):
     raw = prefix + TRAD.encode(encoding)
@@ -138,3 +138,43 @@ def test_offset_map_is_monotone_and_in_bounds(corpus_files):
 def test_random_bytes_are_not_taken_for_utf16():
     with pytest.raises(DecodeError):
         decode_bytes(b"\x80\x80\xff\x00\x81\xfe\x80\x80\xff\x00\x81\xfe")
+
+
+def _yaml_bomb(levels: int) -> str:
+    doc = "---\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for i in range(1, levels + 1):
+        doc += f"a{i}: &a{i} [" + ", ".join(f"*a{i - 1}" for _ in range(9)) + "]\n"
+    return doc + "---\n金山云募资约28亿港元。"
+
+
+@pytest.mark.parametrize("front,why", [
+    (_yaml_bomb(8)[:-len("金山云募资约28亿港元。")], "nodes once aliases are expanded"),  # 347 bytes, 9^9 nodes
+    ("---\nx: " + "[" * 5_000 + "]" * 5_000 + "\n---\n", "nested deeper"),
+    ("---\na: &a\n  b: *a\n---\n", "refers to itself"),
+    ("---\nnote: '" + "长" * 30_000 + "'\n---\n", "larger than"),
+])
+def test_pathological_front_matter_is_kept_as_text_with_a_warning(front, why):
+    import resource
+    import time
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.process_time()
+    n = normalise(front + "金山云募资约28亿港元。")
+    assert time.process_time() - start < 5 and resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss < 200_000
+    assert [x.code for x in n.notes] == ["front_matter_invalid"] and why in n.notes[0].message
+    assert n.metadata["front_matter_text"] == front.split("\n", 1)[1].rsplit("---", 1)[0][:65_536]
+    assert n.text == "金山云募资约28亿港元。"  # the body is read as usual
+
+
+def test_ordinary_aliases_in_front_matter_still_work():
+    n = normalise("---\ntitle: 标题\ntags: &t [港股, 云计算]\nalso: *t\n---\n正文")
+    assert n.metadata == {"title": "标题", "tags": ["港股", "云计算"], "also": ["港股", "云计算"]} and not n.notes
+
+
+def test_nul_characters_are_removed_with_a_warning_and_offsets_index_the_clean_text():
+    from pipeline.core import extract
+
+    record = extract("金山云募资约28\x00亿港元。\x00")
+    assert [(m.text, str(m.value)) for m in record.money] == [("28亿港元", "2800000000")]
+    assert "nul_removed" in [w.code for w in record.warnings]
+    assert "\x00" not in record.model_dump_json()

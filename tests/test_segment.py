@@ -48,3 +48,34 @@ def test_jieba_next_gives_classic_jiebas_tokens_on_the_corpus(corpus_files):
     for path in corpus_files:
         text = normalise(path.read_text(encoding="utf-8")).text
         assert fast.tokens(text) == classic.tokens(text), path.name
+
+
+def test_long_runs_are_segmented_in_bounded_chunks_in_linear_time():
+    """Counting work: every call into jieba gets at most CHUNK characters, so the total is linear; and a
+    run without any break is cut at the limit instead of being handed to jieba whole."""
+    from pipeline.text.segment import CHUNK, chunks
+
+    seg = load_segmenter(load_rules())
+    calls = []
+    real_cut = seg.tokenizer.cut
+    for text in ("a" * 300_000, "亿" * 300_000, "金山云宣布募资,收入增长。" * 20_000):
+        pieces = chunks(text)
+        assert all(0 < e - s <= CHUNK for s, e in pieces) and pieces[0][0] == 0 and pieces[-1][1] == len(text)
+        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+        try:
+            seg.tokenizer.cut = lambda t, HMM=True: (calls.append(len(t)), real_cut(t, HMM=HMM))[1]
+            tokens = seg.tokens(text)
+        finally:
+            seg.tokenizer.cut = real_cut
+        assert "".join(w for w, _, _ in tokens) == text
+    assert max(calls) <= CHUNK
+
+
+def test_a_deadline_stops_segmentation_between_chunks():
+    import time
+
+    import pytest
+
+    seg = load_segmenter(load_rules())
+    with pytest.raises(TimeoutError):
+        seg.tokens("金山云宣布募资。" * 100_000, deadline=time.process_time() - 1)

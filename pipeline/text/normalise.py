@@ -3,7 +3,9 @@
 Every later stage works on `NormText.text` (see `pipeline.text.offsets` for the offset map).
 
 What happens, in order:
-1. decode the bytes (UTF-8 with or without BOM; UTF-16 with a BOM; GB18030; Big5), naming the encoding;
+1. decode the bytes (`pipeline.text.decode`), naming the encoding and warning about any guess;
+   NUL characters are removed from the decoded text, with a warning: PostgreSQL cannot store them, and
+   the record's offsets index this NUL-free text (`NormText.original`);
 2. split off YAML front matter into metadata; the `title:` value stays content;
 3. drop what is not content: Markdown images, link targets, footnote markers, heading and quote markers,
    web-converter pinyin (`工場(chǎng)`), and characters lost to `?` (`正式?jīng)_刺`), which are reported;
@@ -24,9 +26,16 @@ from pipeline.text.offsets import Builder, NormText, Note
 from pipeline.text.script import detect_script, fold_width, to_simplified
 
 
-def normalise(original: str, *, encoding: str = "utf-8") -> NormText:
-    """Normalise decoded article text. Never raises on content: problems become notes."""
+def normalise(original: str, *, encoding: str = "utf-8", notes: tuple[Note, ...] = ()) -> NormText:
+    """Normalise decoded article text. Never raises on content: problems become notes (`notes`: those the
+    decoder already raised)."""
+    decoder_notes = list(notes)
+    nul = original.count("\x00")
+    if nul:
+        original = original.replace("\x00", "")
+        decoder_notes.append(Note("nul_removed", f"{nul} NUL character(s) removed from the text"))
     metadata, body_at, title_span, notes = front_matter(original)
+    notes = decoder_notes + notes
     counts: Counter = Counter()
     out = Builder()
     body_start = 0

@@ -219,7 +219,7 @@ def ingest(inbox: str, db: str = "sqlite:///out/zhnews.db", jsonl_dir: str | Non
     started = time.perf_counter()
     paths = discover_articles(inbox)
     store = SqlSink(db)
-    seen = frozenset(store.known_ids(PIPELINE_VERSION))
+    seen = frozenset(store.known_ids())
     jsonl = str(Path(jsonl_dir) / f"ingest-{started_at.replace(':', '').replace('-', '')}-{run_id[:8]}.jsonl") \
         if jsonl_dir else None
     sinks = [store] + (_sinks(jsonl, None) if jsonl else [])

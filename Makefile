@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test install clean prefect-server deploy worker
 
 install: $(STAMP)
 
@@ -22,6 +22,20 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The nightly deployment (README, "Running it every night"): a Prefect server in one terminal ...
+PREFECT_PORT ?= 4200
+prefect-server: $(STAMP)
+	PREFECT_SERVER_ANALYTICS_ENABLED=false DO_NOT_TRACK=1 $(VENV)/bin/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT)
+
+# ... then, with PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api: the deployment and a worker
+INBOX ?= inbox
+DB ?= sqlite:///out/zhnews.db
+deploy: $(STAMP)
+	$(VENV)/bin/zhnews deploy --inbox $(INBOX) --db $(DB)
+
+worker: $(STAMP)
+	$(VENV)/bin/prefect worker start --pool zhnews
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

@@ -1,20 +1,23 @@
 """Prefect flows: thin orchestration over the plain pipeline functions.
 
-- `ingest(inbox, ...)`: the nightly run. Only articles that are new or changed (keyed by the sha256 of
-  their bytes) are processed; input is never moved or deleted; a run manifest (counts, errors, timings,
-  pipeline version) is written as JSON.
+- `ingest(inbox, ...)`: the nightly run. Only articles whose bytes the database has not stored with the
+  current fingerprint (code version, rules, model) are processed; input is never moved or deleted; each
+  batch is one transaction that also marks its files as ingested; failed files are retried on the next
+  run; a run manifest (state, counts, errors, timings, fingerprint) is written as JSON whatever happens.
 - `reprocess(folder, ...)`: the one-off run over everything. Records for the same `doc_id` and
   `pipeline_version` are replaced in place (upserts), never duplicated.
 
 Tasks pass paths and records, never spaCy objects; the pipeline is loaded once per worker process and
 reused by every batch, with the settings the flow was given (`ner_mode`; the rest from the environment,
 read once by `pipeline.settings`). Each article file is read once: the batch task hashes the bytes it
-extracts. Only I/O tasks retry. An article that fails becomes an error record and the run
-goes on. With `dask_address`, the per-batch tasks run on a Dask cluster (prefect-dask's DaskTaskRunner).
+extracts. Batches are bounded by count and by bytes, so memory does not grow with article size. An article
+that fails becomes an error record and the run goes on. `STOP` (set by the CLI's SIGINT/SIGTERM handlers)
+stops a run between articles: the batch in flight is dropped, everything before it is committed, and the
+manifest and the `runs` row say `interrupted`.
 
-    zhnews ingest inbox/ --db postgresql://user@host/zhnews      # or: python -c "import flows; ..."
+    zhnews ingest inbox/ --db postgresql://user@host/zhnews
     zhnews reprocess corpus/ --db sqlite:///out/zhnews.db --jsonl out/records.jsonl
-    python flows.py serve                                         # the nightly deployment, 02:00 Shanghai
+    zhnews deploy --inbox /data/inbox --db postgresql://user@host/zhnews   # the nightly deployment
 """
 
 from __future__ import annotations
@@ -22,26 +25,63 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import sys
-import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from pipeline.errors import Cancelled
 from pipeline.records import ArticleBase, ErrorRecord
 from pipeline.version import PIPELINE_VERSION
 
 NIGHTLY_CRON = "0 2 * * *"
 NIGHTLY_TIMEZONE = "Asia/Shanghai"
+DEPLOYMENT = "zhnews-nightly"
+BATCH_BYTES = 16_000_000  # a batch holds at most this many bytes of articles (and at most batch_size files)
 
 # Progress hooks: the CLI registers a callable(done, total) to draw its progress bar. The flow runs in
 # the CLI's own process, so this is a plain in-process callback, not something Prefect has to serialise.
 PROGRESS_HOOKS: list[Callable[[int, int], None]] = []
+# Set on SIGINT or SIGTERM during a run: it stops at the next article, after committing what it has.
+STOP = threading.Event()
+SIGNALLED: list[int] = []  # the signals a run received, first first
+
+
+@contextmanager
+def _signals_stop_the_run():
+    """During a run (in the main thread: the CLI's, a worker's flow-run process), SIGINT and SIGTERM set
+    `STOP` instead of raising in the middle of a write; a second signal leaves at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum, _frame) -> None:
+        if SIGNALLED:
+            os._exit(128 + signum)
+        SIGNALLED.append(signum)
+        STOP.set()
+
+    old = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+def _stop_flag():
+    """`STOP` of this process's flows module, looked up at run time: a task shipped to a Dask worker
+    (pickled by value) must not carry the event itself; there it is None and the worker runs its batch."""
+    module = sys.modules.get("flows")
+    return getattr(module, "STOP", None)
 
 
 def _report(done: int, total: int) -> None:
@@ -53,14 +93,16 @@ def _report(done: int, total: int) -> None:
 # tasks
 
 
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
-def discover_articles(folder: str) -> list[str]:
-    """Every *.txt and *.md under `folder`, sorted (I/O: retried)."""
+@task(cache_policy=NO_CACHE)
+def discover_articles(folder: str, follow_symlinks: bool = False) -> list[tuple[str, str | None]]:
+    """(path, the folder it was found under) of every *.txt and *.md under `folder`, sorted; special
+    files and links are listed too, and refused when read. A missing folder is an error, not retried."""
     from pipeline.core import find_articles
 
     if not Path(folder).is_dir():
         raise FileNotFoundError(f"not a folder: {folder}")
-    return [str(p) for p in find_articles([Path(folder)])]
+    return [(str(a.path), str(a.root) if a.root else None)
+            for a in find_articles([Path(folder)], follow_symlinks=follow_symlinks)]
 
 
 def _configure(ner_mode: str) -> None:
@@ -72,53 +114,73 @@ def _configure(ner_mode: str) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def extract_batch(paths: list[str], published: str | None = None, ner_mode: str = "default",
-                  skip: frozenset[str] = frozenset()) -> list[tuple[str, str, list[ArticleBase | ErrorRecord] | None]]:
-    """(path, sha256 of its bytes, records) for each file of a batch, reading each file once; a file whose
+def extract_batch(files: list, published: str | None = None, ner_mode: str = "default",
+                  skip: frozenset[str] = frozenset(), follow_symlinks: bool = False,
+                  ) -> list[tuple[str, str, list[ArticleBase | ErrorRecord] | None]] | None:
+    """(source, sha256 of its bytes, records) for each file of a batch, reading each file once; a file whose
     hash is in `skip` is not extracted (records None); a failing article becomes an error record and a file
-    that cannot be read has an empty hash (no retry: not I/O)."""
+    that cannot be read has an empty hash (no retry: not I/O). `files`: paths, or (path, root) pairs.
+    None when `STOP` was set: the batch is dropped whole (the task itself completes)."""
+    from pipeline.errors import Cancelled
+
+    try:
+        return _extract_batch(files, published, ner_mode, skip, follow_symlinks)
+    except Cancelled:
+        return None
+
+
+def _extract_batch(files, published, ner_mode, skip, follow_symlinks):
     from pipeline.core import default_pipeline, error_record, records_of_bytes
+    from pipeline.errors import ReadError
+    from pipeline.sources import ArticleFile, read_article
 
     _configure(ner_mode)
-    default_pipeline()  # loaded once per worker process, then reused
+    pipe = default_pipeline()  # loaded once per worker process, then reused
+    stop = _stop_flag()
+    pipe.cancel = stop
     out = []
-    for path in paths:
+    for entry in files:
+        path, root = (entry, None) if isinstance(entry, str) else entry
+        article = ArticleFile(Path(path), Path(root) if root else None)
+        if stop is not None and stop.is_set():
+            from pipeline.errors import Cancelled
+
+            raise Cancelled("interrupted between articles")
         try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            out.append((path, "", [error_record(exc, source=path)]))
+            raw = read_article(article, follow_symlinks=follow_symlinks)
+        except ReadError as exc:
+            out.append((article.source, "", [error_record(exc, source=article.source, path=article.path)]))
             continue
         sha = hashlib.sha256(raw).hexdigest()
-        out.append((path, sha, None if sha in skip else records_of_bytes(raw, source=path, published=published)))
+        records = None if sha in skip else records_of_bytes(raw, source=article.source, published=published,
+                                                           path=article.path)
+        out.append((article.source, sha, records))
     return out
 
 
 @task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def write_batch(sinks: list, results: list[ArticleBase | ErrorRecord]) -> int:
-    """Write one batch to every sink, each in one transaction (I/O: retried; upserts make it safe)."""
+def write_batch(sinks: list, results: list[ArticleBase | ErrorRecord], files: dict[str, str] | None = None,
+                jsonl: str | None = None) -> list:
+    """Write one batch to every sink, each in one transaction (I/O: retried; upserts make it safe). The SQL
+    sink marks `files` (source -> sha256) as ingested in the same transaction, with the JSONL file the batch
+    will be exported to (`jsonl`); what it returns (an article it refused becomes an error record) is what
+    the other sinks get."""
     for sink in sinks:
-        sink.write(results)
-    return len(results)
+        if hasattr(sink, "run_id"):  # the SQL sink
+            results = sink.write(results, files=files, jsonl=jsonl)
+    for sink in sinks:
+        if not hasattr(sink, "run_id"):
+            sink.write(results)
+    return results
 
 
-@task(retries=3, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def mark_ingested(store, files: dict[str, str]) -> None:
-    """Remember that these files were handled (I/O: retried), after their records were committed."""
-    store.mark_ingested(files, PIPELINE_VERSION)
-
-
-@task(retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def write_manifest(manifest: dict, folder: str) -> str:
-    """The run manifest as JSON, written to a temporary file and renamed into place."""
-    target_dir = Path(folder)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{manifest['flow']}-{manifest['started'].replace(':', '').replace('-', '')}-{manifest['run_id'][:8]}.json"
-    fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=".manifest.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, ensure_ascii=False, indent=2)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    """The run manifest as JSON, written to a temporary file and renamed into place (never half a file)."""
+    from pipeline.store.jsonl import atomic_write
+
+    target = Path(folder) / (f"{manifest['flow']}-{manifest['started'].replace(':', '').replace('-', '')}-"
+                             f"{manifest['run_id'][:8]}.json")
+    atomic_write(target, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return str(target)
 
 
@@ -126,9 +188,23 @@ def write_manifest(manifest: dict, folder: str) -> str:
 # flows
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _batches(files: list, batch_size: int, max_bytes: int = BATCH_BYTES) -> Iterator[list]:
+    """Batches of at most `batch_size` files and `max_bytes` bytes (a file larger than that is a batch of
+    its own): memory is bounded by bytes, not by article count."""
+    batch, size = [], 0
+    for entry in files:
+        path = entry if isinstance(entry, str) else entry[0]
+        try:
+            n = os.lstat(path).st_size
+        except OSError:
+            n = 0
+        if batch and (len(batch) >= batch_size or size + n > max_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(entry)
+        size += n
+    if batch:
+        yield batch
 
 
 def _task_runner(dask_address: str | None):
@@ -139,27 +215,51 @@ def _task_runner(dask_address: str | None):
     return DaskTaskRunner(address=dask_address)
 
 
-def _run(flow_name: str, folder: str, paths: list[str], sinks: list, published: str | None, batch_size: int,
-         use_futures: bool, started: float, ner_mode: str, skip: frozenset[str] = frozenset(),
-         after_batch: Callable | None = None) -> dict:
-    """Extract and write `paths` batch by batch (files whose hash is in `skip` are left alone); commit the
-    sinks at the end; the run summary."""
+def _fingerprint(ner_mode: str) -> str:
+    from pipeline.settings import Settings
+    from pipeline.version import fingerprint
+
+    settings = Settings.from_env(ner_mode=ner_mode)
+    return fingerprint(settings.rules_dir, settings=(settings.ner_mode, settings.segmenter))
+
+
+def _flow_run_id() -> str | None:
+    try:
+        from prefect.runtime import flow_run
+
+        return str(flow_run.get_id()) if flow_run.get_id() else None
+    except Exception:  # noqa: BLE001 - the id is bookkeeping, never a reason to fail
+        return None
+
+
+def _run(summary: dict, files: list, sinks: list, published: str | None, batch_size: int, use_futures: bool,
+         ner_mode: str, skip: frozenset[str] = frozenset(), follow_symlinks: bool = False,
+         after_batch: Callable | None = None, jsonl_of: Callable[[int], str | None] = lambda i: None) -> dict:
+    """Extract and write `files` batch by batch (files whose hash is in `skip` are left alone); commit the
+    sinks at the end, or, interrupted, what the committed batches wrote. Fills in `summary`."""
     records = errors = done = processed = 0
     details: list[dict] = []
     timings = {"extract": 0.0, "write": 0.0}
-    _report(0, len(paths))
+    started = time.perf_counter()
+    _report(0, len(files))
+    state = "completed"
     try:
-        batches = list(_chunks(paths, batch_size))
-        futures = ([extract_batch.submit(b, published, ner_mode, skip) for b in batches] if use_futures
-                   else None)
+        batches = list(_batches(files, batch_size))
+        futures = ([extract_batch.submit(b, published, ner_mode, skip, follow_symlinks) for b in batches]
+                   if use_futures else None)
         for i, batch in enumerate(batches):
+            if STOP.is_set():
+                raise Cancelled("interrupted between batches")
             t0 = time.perf_counter()
-            got = futures[i].result() if futures else extract_batch(batch, published, ner_mode, skip)
+            got = futures[i].result() if futures else extract_batch(batch, published, ner_mode, skip, follow_symlinks)
+            if got is None:
+                raise Cancelled("interrupted during a batch")
             t1 = time.perf_counter()
             results = [r for _, _, rs in got if rs is not None for r in rs]
-            write_batch(sinks, results)
+            shas = {source: sha for source, sha, rs in got if rs is not None and sha}
+            results = write_batch(sinks, results, shas, jsonl_of(i) if shas else None)
             if after_batch is not None:
-                after_batch({path: sha for path, sha, rs in got if rs is not None})
+                after_batch(i, shas, results)
             timings["extract"] += t1 - t0
             timings["write"] += time.perf_counter() - t1
             processed += sum(1 for _, _, rs in got if rs is not None)
@@ -170,67 +270,155 @@ def _run(flow_name: str, folder: str, paths: list[str], sinks: list, published: 
                 else:
                     records += 1
             done += len(batch)
-            _report(done, len(paths))
-        for sink in sinks:
-            sink.commit()
+            _report(done, len(files))
+    except Cancelled:
+        state = "interrupted"
     except BaseException:
         for sink in sinks:
             sink.abort()
+        summary["state"] = "failed"
         raise
-    return {
-        "flow": flow_name, "folder": folder, "articles": len(paths), "processed": processed,
-        "skipped_unchanged": len(paths) - processed, "records": records, "errors": errors,
-        "error_details": details, "seconds": round(time.perf_counter() - started, 2),
-        "timings": {k: round(v, 3) for k, v in timings.items()}, "pipeline_version": PIPELINE_VERSION,
-    }
+    finally:
+        summary.update({
+            "articles": len(files), "processed": processed, "skipped_unchanged": done - processed,
+            "records": records, "errors": errors, "error_details": details,
+            "seconds": round(time.perf_counter() - started, 2),
+            "timings": {k: round(v, 3) for k, v in timings.items()},
+        })
+    for sink in sinks:  # interrupted too: the JSONL holds exactly the committed batches
+        sink.commit()
+    summary["state"] = state
+    if state == "interrupted":
+        summary["skipped_unchanged"] = None  # not known: the rest was never looked at
+    return summary
 
 
-def _sinks(jsonl: str | None, db: str | None):
+def _sinks(jsonl: str | None, db: str | None, run_id: str):
     from pipeline.store import open_sinks
 
-    return open_sinks(jsonl=jsonl, db=db)
+    return open_sinks(jsonl=jsonl, db=db, run_id=run_id)
+
+
+def _new_summary(flow_name: str, folder: str, ner_mode: str, db: str | None) -> dict:
+    from pipeline.store.sql import safe_url
+
+    STOP.clear()  # a new run in this process starts uninterrupted
+    SIGNALLED.clear()
+    return {"flow": flow_name, "run_id": uuid.uuid4().hex, "state": "running", "folder": folder,
+            "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "finished": None,
+            "pipeline_version": PIPELINE_VERSION, "fingerprint": _fingerprint(ner_mode), "ner_mode": ner_mode,
+            "db": safe_url(db) if db else None, "prefect_flow_run_id": _flow_run_id()}
+
+
+def _finish(summary: dict, store, manifest_dir: str | None) -> dict:
+    """The manifest (written whatever the state), then the `runs` row."""
+    summary["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if manifest_dir:
+        summary["manifest"] = write_manifest(summary, manifest_dir)
+    if store is not None:
+        store.end_run(summary["run_id"], summary["state"], articles=summary.get("articles"),
+                      records=summary.get("records"), errors=summary.get("errors"), manifest=summary.get("manifest"))
+    return summary
 
 
 @flow(name="zhnews-reprocess")
 def reprocess(folder: str, jsonl: str | None = "out/records.jsonl", db: str | None = "sqlite:///out/zhnews.db",
               published: str | None = None, batch_size: int = 64, dask_address: str | None = None,
-              ner_mode: str = "default") -> dict:
+              ner_mode: str = "default", manifest_dir: str | None = None, follow_symlinks: bool = False) -> dict:
     """Reprocess every article under `folder` into the sinks (upserts: re-running changes no row count)."""
-    started = time.perf_counter()
-    paths = discover_articles(folder)
-    summary = _run("reprocess", folder, paths, _sinks(jsonl, db), published, batch_size, bool(dask_address),
-                   started, ner_mode)
+    summary = _new_summary("reprocess", folder, ner_mode, db)
+    sinks = _sinks(jsonl, db, summary["run_id"])
+    store = next((s for s in sinks if hasattr(s, "run_id")), None)
+    if store is not None:
+        store.begin_run(summary["run_id"], "reprocess", folder=folder, fingerprint=summary["fingerprint"],
+                        prefect_flow_run_id=summary["prefect_flow_run_id"])
+    try:
+        with _signals_stop_the_run():
+            files = discover_articles(folder, follow_symlinks)
+            _run(summary, files, sinks, published, batch_size, bool(dask_address), ner_mode,
+                 follow_symlinks=follow_symlinks)
+    finally:
+        if summary["state"] == "running":
+            summary["state"] = "failed"
+        _finish(summary, store, manifest_dir)
     summary["sinks"] = [s for s, on in (("jsonl", jsonl), ("db", db)) if on]
-    get_run_logger().info("reprocessed %s: %d records, %d errors", folder, summary["records"], summary["errors"])
+    get_run_logger().info("reprocessed %s: %s, %d records, %d errors", folder, summary["state"],
+                          summary["records"], summary["errors"])
     return summary
 
 
 @flow(name="zhnews-ingest")
 def ingest(inbox: str, db: str = "sqlite:///out/zhnews.db", jsonl_dir: str | None = None,
            manifest_dir: str = "out/manifests", published: str | None = None, batch_size: int = 64,
-           dask_address: str | None = None, ner_mode: str = "default") -> dict:
-    """The nightly run: process only articles whose bytes the database has not seen for this pipeline
-    version, never touch the inbox, and write a run manifest. Safe to kill and re-run: each batch is
-    committed on its own, and a re-run skips what was already written."""
+           dask_address: str | None = None, ner_mode: str = "default", follow_symlinks: bool = False) -> dict:
+    """The nightly run: process only articles whose bytes the database has not stored with the current
+    fingerprint, never touch the inbox, and write a run manifest. Safe to kill and re-run: each batch is
+    committed on its own with its files' marks, a re-run skips what was stored and retries what failed,
+    and, with `jsonl_dir`, exports to JSONL what a killed run stored but never exported."""
     from pipeline.store.sql import SqlSink
 
-    run_id = uuid.uuid4().hex
-    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    started = time.perf_counter()
-    paths = discover_articles(inbox)
-    store = SqlSink(db)
-    seen = frozenset(store.known_ids())
-    jsonl = str(Path(jsonl_dir) / f"ingest-{started_at.replace(':', '').replace('-', '')}-{run_id[:8]}.jsonl") \
-        if jsonl_dir else None
-    sinks = [store] + (_sinks(jsonl, None) if jsonl else [])
-    summary = _run("ingest", inbox, paths, sinks, published, batch_size, bool(dask_address), started, ner_mode,
-                   skip=seen, after_batch=lambda files: mark_ingested(store, files))
-    summary.update({"run_id": run_id, "started": started_at,
-                    "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "jsonl": jsonl})
-    summary["manifest"] = write_manifest(summary, manifest_dir)
-    get_run_logger().info("ingested %s: %d new, %d unchanged, %d errors", inbox, summary["processed"],
-                          summary["skipped_unchanged"], summary["errors"])
+    summary = _new_summary("ingest", inbox, ner_mode, db)
+    run_id, stamp = summary["run_id"], summary["started"].replace(":", "").replace("-", "")
+    store = SqlSink(db, run_id=run_id)
+    store.begin_run(run_id, "ingest", folder=inbox, fingerprint=summary["fingerprint"],
+                    prefect_flow_run_id=summary["prefect_flow_run_id"], jsonl_dir=jsonl_dir)
+    exported: list[str] = []
+    try:
+        if jsonl_dir:
+            recovered = _export_leftovers(store, Path(jsonl_dir), f"ingest-{stamp}-{run_id[:8]}-recovered.jsonl")
+            if recovered:
+                exported.append(recovered)
+        files = discover_articles(inbox, follow_symlinks)
+        seen = frozenset(store.known_ids(summary["fingerprint"]))
+
+        def jsonl_of(i: int) -> str | None:
+            """The JSONL file of batch `i`: named in the batch's transaction, written after it commits."""
+            return str(Path(jsonl_dir) / f"ingest-{stamp}-{run_id[:8]}-{i + 1:04d}.jsonl") if jsonl_dir else None
+
+        def export(i: int, shas: dict[str, str], results: list) -> None:
+            if jsonl_dir and shas:
+                _write_jsonl(Path(jsonl_of(i)), results)
+                exported.append(jsonl_of(i))
+
+        with _signals_stop_the_run():
+            _run(summary, files, [store], published, batch_size, bool(dask_address), ner_mode, skip=seen,
+                 follow_symlinks=follow_symlinks, after_batch=export, jsonl_of=jsonl_of)
+    finally:
+        summary["jsonl"] = exported
+        if summary["state"] == "running":
+            summary["state"] = "failed"
+        _finish(summary, store, manifest_dir)
+    get_run_logger().info("ingested %s: %s, %d new, %s unchanged, %d errors", inbox, summary["state"],
+                          summary["processed"], summary["skipped_unchanged"], summary["errors"])
     return summary
+
+
+def _write_jsonl(path: Path, results: list) -> None:
+    """Records, then error records, of one batch: `<name>.jsonl` and `<name>.errors.jsonl`, each written to a
+    temporary file and renamed into place."""
+    from pipeline.store.jsonl import atomic_write
+
+    records = [r.model_dump_json() for r in results if not isinstance(r, ErrorRecord)]
+    errors = [r.model_dump_json() for r in results if isinstance(r, ErrorRecord)]
+    if records:
+        atomic_write(path, "".join(line + "\n" for line in records))
+    if errors:
+        atomic_write(path.with_name(path.name.removesuffix(".jsonl") + ".errors.jsonl"),
+                     "".join(line + "\n" for line in errors))
+
+
+def _export_leftovers(store, folder: Path, name: str) -> str | None:
+    """Records a killed run committed to the database but never wrote to its JSONL: exported now."""
+    missing = store.unexported()
+    if not missing:
+        return None
+    path = folder / name
+    from pipeline.store.jsonl import atomic_write
+
+    rows = store.current_records(source for _, source in missing)
+    atomic_write(path, "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows))
+    store.mark_exported((sha for sha, _ in missing), str(path))
+    return str(path)
 
 
 def with_dask(flow_fn, dask_address: str | None):
@@ -239,29 +427,54 @@ def with_dask(flow_fn, dask_address: str | None):
     return flow_fn.with_options(task_runner=runner) if runner else flow_fn
 
 
+# ----------------------------------------------------------------------------------------------
+# the nightly deployment
+
+
 def nightly_schedule():
     from prefect.schedules import Cron
 
     return Cron(NIGHTLY_CRON, timezone=NIGHTLY_TIMEZONE)
 
 
-def nightly_deployment(inbox: str = "inbox", db: str = "sqlite:///out/zhnews.db"):
-    """The nightly deployment (the same one prefect.yaml declares): ingest at 02:00 Asia/Shanghai."""
-    return ingest.to_deployment(name="zhnews-nightly", schedules=[nightly_schedule()],
-                                parameters={"inbox": inbox, "db": db})
+def deployment_parameters(inbox: str, db: str, *, manifest_dir: str | None = None, jsonl_dir: str | None = None,
+                          ner_mode: str = "default") -> dict:
+    """The parameters of the nightly run, with every path absolute (a worker runs in its own folder)."""
+    params = {"inbox": str(Path(inbox).absolute()), "db": db,
+              "manifest_dir": str(Path(manifest_dir or Path(inbox).absolute().parent / "manifests").absolute()),
+              "ner_mode": ner_mode}
+    if jsonl_dir:
+        params["jsonl_dir"] = str(Path(jsonl_dir).absolute())
+    return params
 
 
-def serve(inbox: str = "inbox", db: str = "sqlite:///out/zhnews.db") -> None:
-    """Serve the nightly deployment from this process until stopped.
+def deploy(params: dict, *, pool: str = "zhnews", name: str = DEPLOYMENT, project: str | None = None) -> str:
+    """Register the nightly deployment with the Prefect server `PREFECT_API_URL` names, for a worker of
+    `pool` (created if missing, type process); returns the deployment id. The flow's code is this
+    checkout (`project`, default: the folder of this file)."""
+    from prefect import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+    from prefect.utilities.asyncutils import run_coro_as_sync
+
+    async def ensure_pool() -> None:
+        async with get_client() as client:
+            try:
+                await client.read_work_pool(pool)
+            except ObjectNotFound:
+                await client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+
+    run_coro_as_sync(ensure_pool())
+    source = str(Path(project or Path(__file__).resolve().parent))
+    flow_ = ingest.from_source(source=source, entrypoint="flows.py:ingest")
+    return str(flow_.deploy(name=name, work_pool_name=pool, schedules=[nightly_schedule()], parameters=params,
+                            build=False, push=False, print_next_steps=False))
+
+
+def serve(params: dict) -> None:
+    """Serve the nightly deployment from this process until stopped (`STOP`, or a signal).
 
     pause_on_shutdown=False: on Prefect 3.8 stopping a `serve` process otherwise pauses the deployment.
     """
-    ingest.serve(name="zhnews-nightly", schedules=[nightly_schedule()], parameters={"inbox": inbox, "db": db},
-                 pause_on_shutdown=False)
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["serve"]:
-        serve(*sys.argv[2:4])
-    else:
-        print(__doc__)
+    ingest.serve(name=DEPLOYMENT, schedules=[nightly_schedule()], parameters=params, pause_on_shutdown=False,
+                 print_starting_message=False)

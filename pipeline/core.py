@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import records as R
-from pipeline import registry
-from pipeline.errors import ArticleError, ReadError, RulesError, ZhnewsError
+from pipeline import registry, sources
+from pipeline.errors import ArticleError, Cancelled, ReadError, RulesError, ZhnewsError
 from pipeline.limits import ArticleTimeout, ArticleTooLarge, split_points
 from pipeline.mention import Context, Mention
 from pipeline.resources import load_rules
@@ -23,6 +23,7 @@ from pipeline.settings import Limits, Settings
 from pipeline.text import NormText, doc_id, normalise
 from pipeline.text.decode import decode
 from pipeline.text.segment import load_segmenter
+from pipeline.version import fingerprint
 
 
 def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -58,6 +59,8 @@ class Pipeline:
         self.runtime = {st.name: st.setup(self.rules, settings) if st.setup else self.rules.compiled[st.name]
                         for st in self.stages}
         self.record_model = R.article_model()
+        self.fingerprint = fingerprint(settings.rules_dir, settings=(settings.ner_mode, settings.segmenter))
+        self.cancel = None  # a threading.Event: when set, the article in flight stops at its next stage
 
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
                  encoding: str = "utf-8", raw: bytes | None = None, notes: tuple = ()) -> R.ArticleBase:
@@ -130,6 +133,7 @@ class Pipeline:
             script=norm.script,
             encoding=encoding,
             metadata=norm.metadata,
+            fingerprint=self.fingerprint,
             warnings=warnings,
             **lists,
         )
@@ -148,6 +152,8 @@ class Pipeline:
             last[0] = now
             if now > deadline:
                 raise TimeoutError(f"after the {name} stage")
+            if self.cancel is not None and self.cancel.is_set():
+                raise Cancelled(f"interrupted after the {name} stage")
         return lap
 
     def records(self, raw: bytes, *, source: str | None = None,
@@ -255,52 +261,51 @@ def extract_records(raw: bytes, *, published: str | date | None = None,
 
 
 def extract_file(path: str | Path, *, published: str | date | None = None) -> R.ArticleBase:
-    """Extract one article file. Raises `ArticleError` (with the file name) when it cannot be read."""
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ReadError(f"cannot read: {exc.strerror or exc}", source=str(p)) from exc
-    return extract_bytes(raw, published=published, source=str(p))
+    """Extract one article file. Raises `ArticleError` (with the file name) when it cannot be read: a FIFO,
+    a socket or a device is refused, never read (it could block)."""
+    raw = sources.read_article(path)
+    return extract_bytes(raw, published=published, source=sources.source_name(path))
 
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = sources.ARTICLE_SUFFIXES
 
 
-def find_articles(paths: list[Path]) -> list[Path]:
-    """Files given, and *.txt / *.md under folders given (recursively), in a stable order."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES)
-        else:
-            out.append(p)
-    return out
+def find_articles(paths, *, follow_symlinks: bool = False) -> list[sources.ArticleFile]:
+    """Files named, and *.txt / *.md entries under folders named (recursively), in a stable order;
+    special files and links are found too, and refused when read (`pipeline.sources`)."""
+    return sources.find_articles(paths, follow_symlinks=follow_symlinks)
 
 
-def file_records(path: str | Path, *, published: str | date | None = None) -> list[R.ArticleBase | R.ErrorRecord]:
+def file_records(path, *, published: str | date | None = None, follow_symlinks: bool = False
+                 ) -> list[R.ArticleBase | R.ErrorRecord]:
     """The record(s) of one article file, or one error record when it cannot be read or processed: a bad
     article never stops a run. Only a configuration error (`RulesError`) is raised."""
+    name = path.source if isinstance(path, sources.ArticleFile) else sources.source_name(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return [error_record(exc, source=str(path))]
-    return records_of_bytes(raw, source=str(path), published=published)
+        raw = sources.read_article(path, follow_symlinks=follow_symlinks)
+    except ReadError as exc:
+        return [error_record(exc, source=name, path=path)]
+    return records_of_bytes(raw, source=name, published=published, path=path)
 
 
 def records_of_bytes(raw: bytes, *, source: str | None, published: str | date | None = None,
-                     ) -> list[R.ArticleBase | R.ErrorRecord]:
+                     path=None) -> list[R.ArticleBase | R.ErrorRecord]:
     """The record(s) of one article given as bytes, or one error record when it cannot be processed.
-    Only a configuration error (`RulesError`) is raised."""
+    Only a configuration error (`RulesError`) and an interruption (`Cancelled`) are raised. `path`: the
+    file it came from, whose name's bytes are kept when they are not UTF-8."""
     try:
-        return extract_records(raw, published=published, source=source)
-    except RulesError:
+        out = extract_records(raw, published=published, source=source)
+    except (RulesError, Cancelled):
         raise
     except Exception as exc:  # noqa: BLE001 - one bad article never stops the run
-        return [error_record(exc, source=source, raw=raw)]
+        return [error_record(exc, source=source, raw=raw, path=path)]
+    name_bytes = sources.source_bytes(path) if path is not None else None
+    if name_bytes:
+        out = [r.model_copy(update={"metadata": {**r.metadata, "source_bytes": name_bytes}}) for r in out]
+    return out
 
 
-def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = None) -> R.ErrorRecord:
+def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = None, path=None) -> R.ErrorRecord:
     """The record for an article that failed: which stage, which error, why."""
     if isinstance(exc, ArticleError):
         stage = exc.stage
@@ -312,7 +317,8 @@ def error_record(exc: BaseException, *, source: str | None, raw: bytes | None = 
     if isinstance(exc, OSError) and source and source not in message:
         message = f"{source}: {exc.strerror or message}"
     return R.ErrorRecord(doc_id=doc_id(raw) if raw is not None else None, source=source, stage=stage,
-                         error=type(exc).__name__, message=message)
+                         error=type(exc).__name__, message=_safe(message),
+                         source_bytes=sources.source_bytes(path) if path is not None else None)
 
 
 __all__ = ["Pipeline", "configure", "default_pipeline", "extract", "extract_bytes", "extract_file", "extract_records",

@@ -39,3 +39,7 @@ class ReadError(ArticleError):
     """The file could not be read at all."""
 
     stage = "read"
+
+
+class Cancelled(ZhnewsError):
+    """The run was interrupted (SIGINT, SIGTERM): the article in flight is abandoned, not recorded."""

@@ -37,9 +37,9 @@ class Frozen(BaseModel):
 
 
 class Item(Frozen):
-    text: str
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
+    text: str = Field(description="the item's text exactly as in the original: original[start:end]")
+    start: int = Field(ge=0, description="offset of the first character in the original decoded text")
+    end: int = Field(ge=0, description="offset after the last character (half-open [start, end))")
     rule: str = Field(description="the rule id (family.slug) or model label that produced the item")
 
     @model_validator(mode="after")
@@ -52,26 +52,33 @@ class Item(Frozen):
 
 
 class Warning(Frozen):  # noqa: A001 - the record field is called `warnings`
-    code: str
-    message: str
-    start: int | None = None
-    end: int | None = None
-    text: str | None = None
+    """Something the pipeline noticed and dealt with: debris removed, an encoding guessed, a date left out."""
+
+    code: str = Field(description="a stable code: lost_character, encoding_uncertain, date_year_unknown, ...")
+    message: str = Field(description="what happened, for people")
+    start: int | None = Field(None, description="offset of the span it concerns in the original text, if any")
+    end: int | None = Field(None, description="offset after that span")
+    text: str | None = Field(None, description="the text of that span")
 
 
 class ArticleBase(Frozen):
     """What every record says about its article; the item lists come from the registered families."""
 
     doc_id: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes")
-    source: str | None = None
-    title: str | None = None
-    published: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    source: str | None = Field(None, description="the absolute path of the article file (a name that is not "
+                                                 "UTF-8 escaped), or the id the caller gave; #partNofM for a part")
+    title: str | None = Field(None, description="the front matter's title, when there is one")
+    published: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                                  description="the reference date for relative and year-less dates")
     published_from: str | None = Field(
         None, description="where `published` came from: argument, front_matter, sign_off, dateline"
     )
-    script: Script
-    encoding: str
-    metadata: dict[str, Any] = Field(default_factory=dict)
+    script: Script = Field(description="the script the article is written in")
+    encoding: str = Field(description="the encoding its bytes were read in (utf-8, gb18030, big5hkscs, mixed, ...)")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="the front matter (and, for a part of an "
+                                                                       "oversize article, which part)")
+    fingerprint: str | None = Field(None, description="the code version, rules, model and settings that "
+                                                      "produced this record (16 hex digits; see pipeline.version)")
 
     def items(self):
         """Every grounded item, with the name of the list it is in."""
@@ -85,10 +92,12 @@ def article_model() -> type[ArticleBase]:
     """The record model: the article fields, one list per registered family (in registry order), the
     warnings and the pipeline version. Rebuilt when the registry changes."""
     fields: dict[str, Any] = {
-        fam.field: (list[fam.item], Field(default_factory=list)) for fam in registry.families()
+        fam.field: (list[fam.item], Field(default_factory=list, description=f"every {fam.title.lower()} found in "
+                                                                            "the article, in reading order"))
+        for fam in registry.families()
     }
-    fields["warnings"] = (list[Warning], Field(default_factory=list))
-    fields["pipeline_version"] = (str, PIPELINE_VERSION)
+    fields["warnings"] = (list[Warning], Field(default_factory=list, description="what the pipeline noticed"))
+    fields["pipeline_version"] = (str, Field(PIPELINE_VERSION, description="the code version (see fingerprint)"))
     return create_model("ArticleRecord", __base__=ArticleBase, __doc__="One article's record.", **fields)
 
 
@@ -104,9 +113,22 @@ def __getattr__(name: str):
 class ErrorRecord(Frozen):
     """An article that could not be processed: the run records it and goes on."""
 
-    doc_id: str | None = None
-    source: str | None = None
-    stage: str
+    doc_id: str | None = Field(None, description="sha256 of the raw bytes, when they could be read")
+    source: str | None = Field(None, description="the absolute path of the article file, or the caller's id")
+    source_bytes: str | None = Field(None, description="the source path's bytes as hex, when they are not UTF-8")
+    stage: str = Field(description="where it failed: read, decode, limits, timeout, extract, store")
     error: str = Field(description="the exception type")
-    message: str
-    pipeline_version: str = PIPELINE_VERSION
+    message: str = Field(description="why, for people, naming the file")
+    pipeline_version: str = Field(PIPELINE_VERSION, description="the code version")
+
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def json_schema(*, error: bool = False) -> dict:
+    """The JSON Schema (draft 2020-12) of a record, or of an error record, with `$schema` and an `$id` that
+    names the pipeline version."""
+    model = ErrorRecord if error else article_model()
+    schema = model.model_json_schema(mode="serialization")
+    kind = "error-record" if error else "record"
+    return {"$schema": SCHEMA_DIALECT, "$id": f"urn:zhnews:{kind}:{PIPELINE_VERSION}", **schema}

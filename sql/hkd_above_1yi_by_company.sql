@@ -1,8 +1,9 @@
 -- Every HKD amount above 1亿 (100,000,000), with the company it belongs to: the nearest company named
--- before the amount in the same article. Runs on PostgreSQL (mentions.value holds exact decimals as text).
+-- before the amount in the same article. Current records only (an edited article's earlier record is not).
+-- Runs on PostgreSQL (mentions.num is an exact NUMERIC).
 SELECT company.norm            AS company,
        m.text                  AS amount_text,
-       m.value::numeric        AS hkd,
+       m.num                   AS hkd,
        a.published,
        a.source
 FROM mentions AS m
@@ -15,5 +16,5 @@ CROSS JOIN LATERAL (
     ORDER BY e."end" DESC
     LIMIT 1
 ) AS company
-WHERE m.family = 'money' AND m.unit = 'HKD' AND m.value::numeric > 100000000
+WHERE a.current AND m.family = 'money' AND m.unit = 'HKD' AND m.num > 100000000
 ORDER BY company, hkd DESC;

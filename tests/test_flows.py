@@ -62,9 +62,11 @@ def test_extract_batch_logic_without_prefect(tmp_path):
 def test_ingest_reads_each_file_once(tmp_path, monkeypatch):
     """The batch task hashes the bytes it extracts: one read per file."""
     files = make_inbox(tmp_path / "inbox")
+    import pipeline.sources
+
     reads = []
-    real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: (reads.append(self.name), real(self))[1])
+    real = os.open
+    monkeypatch.setattr(pipeline.sources.os, "open", lambda p, *a: (reads.append(Path(p).name), real(p, *a))[1])
     got = flows.extract_batch.fn([str(f) for f in files])
     assert sorted(reads) == sorted(f.name for f in files) and all(rs for _, _, rs in got)
 
@@ -75,7 +77,8 @@ def test_discover_logic(tmp_path):
     (tmp_path / "y.txt").write_text("y", encoding="utf-8")
     (tmp_path / "z.csv").write_text("z", encoding="utf-8")
     paths = flows.discover_articles.fn(str(tmp_path))
-    assert [p.split("/")[-1] for p in paths] == ["x.md", "y.txt"]
+    assert [p.split("/")[-1] for p, _ in paths] == ["x.md", "y.txt"]
+    assert all(root == str(tmp_path) for _, root in paths)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -128,8 +131,16 @@ def test_ingest_only_new_or_changed_never_touches_the_inbox(prefect_harness, tmp
     files[0].write_text(files[0].read_text(encoding="utf-8") + "\n更新:公司募资约28亿港元。\n", encoding="utf-8")
     (inbox / "new.md").write_text("新文章:金山云募资约28亿港元。", encoding="utf-8")
     second = flows.ingest(str(inbox), db=db, manifest_dir=str(tmp_path / "m"))
-    assert (second["processed"], second["skipped_unchanged"]) == (2, 5)  # changed + new; corrupt is known
-    assert count(db) == 7  # the changed article is a new doc_id; the old version stays, as written
+    assert (second["processed"], second["skipped_unchanged"]) == (3, 4)  # changed + new + the failed one, retried
+    assert count(db) == 7  # the changed article is a new doc_id; the old version stays, as written...
+    engine = create_engine(database_url(db))
+    with engine.connect() as conn:  # ... but only the new one is current
+        current = conn.execute(select(func.count()).select_from(articles).where(articles.c.current)).scalar()
+        stale = conn.execute(select(articles.c.source).where(articles.c.current.is_(False))).scalars().all()
+        runs = conn.exec_driver_sql("SELECT flow, state, records, errors FROM runs ORDER BY started_at").all()
+    engine.dispose()
+    assert current == 6 and stale == [str(files[0].absolute())]
+    assert runs == [("ingest", "completed", 5, 1), ("ingest", "completed", 2, 1)]
 
 
 @pytest.mark.flow
@@ -195,15 +206,24 @@ def test_reprocess_on_a_dask_cluster(prefect_harness, tmp_path):
 
 
 @pytest.mark.flow
-def test_nightly_deployment_schedule(prefect_harness):
+def test_nightly_deployment_is_registered_with_resolved_parameters(prefect_harness, tmp_path):
+    """`flows.deploy` (what `zhnews deploy` runs) registers the schedule, absolute paths and the work pool;
+    prefect.yaml declares the same deployment for `prefect deploy` users."""
     import yaml
     from prefect.client.orchestration import get_client
 
-    deployment_id = flows.nightly_deployment("inbox", "sqlite:///out/zhnews.db").apply()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    params = flows.deployment_parameters(str(inbox), f"sqlite:///{tmp_path}/z.db")
+    deployment_id = flows.deploy(params, pool="zhnews-test")
     with get_client(sync_client=True) as client:
         deployment = client.read_deployment(deployment_id)
+        pool = client.read_work_pool("zhnews-test")
     schedule = deployment.schedules[0].schedule
     assert (schedule.cron, schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert deployment.parameters["inbox"] == str(inbox) and Path(deployment.parameters["manifest_dir"]).is_absolute()
+    assert pool.type == "process" and deployment.work_pool_name == "zhnews-test"
+    assert deployment.entrypoint == "flows.py:ingest" and "{{" not in json.dumps(deployment.pull_steps)
     declared = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))["deployments"][0]
     assert declared["entrypoint"] == "flows.py:ingest" and declared["name"] == deployment.name
     assert (declared["schedules"][0]["cron"], declared["schedules"][0]["timezone"]) == (schedule.cron, schedule.timezone)

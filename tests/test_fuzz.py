@@ -39,8 +39,10 @@ def test_fuzz_extract(pipeline, n_examples):
             seen.append("error")
             return
         ArticleRecord.model_validate_json(record.model_dump_json())  # schema-valid, JSON round trip
+        original = text.replace("\x00", "")  # offsets index the decoded text without NUL (a nul_removed warning)
+        assert ("nul_removed" in [w.code for w in record.warnings]) == ("\x00" in text)
         for _, item in record.items():
-            assert 0 <= item.start < item.end <= len(text) and text[item.start:item.end] == item.text
+            assert 0 <= item.start < item.end <= len(original) and original[item.start:item.end] == item.text
         seen.append("record")
 
     check()

@@ -58,8 +58,9 @@ def test_offsets_hold_for_every_item(pipeline, n_examples):
 
     @settings(max_examples=n_examples, deadline=None, suppress_health_check=list(HealthCheck))
     @given(articles())
-    def check(original):
-        record = pipeline(original)
+    def check(text):
+        record = pipeline(text)
+        original = text.replace("\x00", "")  # offsets index the decoded text without NUL (a nul_removed warning)
         seen.append(len(list(record.items())))
         for name, item in record.items():
             assert 0 <= item.start < item.end <= len(original), (name, item)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from pipeline.money.items import Money
 from pipeline.records import ArticleRecord
+from pipeline.version import PIPELINE_VERSION
 
 
 def test_schema_has_the_required_fields():
@@ -72,9 +73,20 @@ def test_the_record_lists_are_the_registered_families_in_order():
 
     fields = list(ArticleRecord.model_fields)
     lists = [f for f in fields if f not in ("doc_id", "source", "title", "published", "published_from", "script",
-                                              "encoding", "metadata", "warnings", "pipeline_version")]
+                                              "encoding", "metadata", "fingerprint", "warnings", "pipeline_version")]
     assert lists == [f.field for f in registry.families()]
     assert lists == ["entities", "money", "exchange_rates", "percentages", "dates", "shares", "stock_codes",
                      "table_items"]
     defs = ArticleRecord.model_json_schema(mode="serialization")["$defs"]
     assert {f.item.__name__ for f in registry.families()} <= set(defs)
+
+
+def test_the_json_schema_names_itself_and_describes_the_record_fields():
+    from pipeline.records import json_schema
+
+    for error in (False, True):
+        schema = json_schema(error=error)
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["$id"].startswith("urn:zhnews:") and schema["$id"].endswith(PIPELINE_VERSION)
+        undescribed = [k for k, v in schema["properties"].items() if "description" not in v]
+        assert not undescribed, undescribed

@@ -12,20 +12,20 @@ Sinks are the only pipeline code that touches files or databases (besides the CL
 
 from __future__ import annotations
 
-from pipeline.store.jsonl import JsonlSink, Result, Sink, SinkError
+from pipeline.store.jsonl import JsonlSink, Result, Sink, SinkError, atomic_write, clean_leftovers
 
 
-def open_sinks(*, jsonl: str | None = None, db: str | None = None) -> list[Sink]:
+def open_sinks(*, jsonl: str | None = None, db: str | None = None, run_id: str | None = None) -> list[Sink]:
     sinks: list[Sink] = []
     if jsonl:
         sinks.append(JsonlSink(jsonl))
     if db:
         from pipeline.store.sql import SqlSink
 
-        sinks.append(SqlSink(db))
+        sinks.append(SqlSink(db, run_id=run_id))
     if not sinks:
         raise SinkError("no sink configured: give --jsonl and/or --db")
     return sinks
 
 
-__all__ = ["JsonlSink", "Result", "Sink", "SinkError", "open_sinks"]
+__all__ = ["JsonlSink", "Result", "Sink", "SinkError", "atomic_write", "clean_leftovers", "open_sinks"]

@@ -5,6 +5,7 @@ the SQL sinks so that writing JSONL never imports SQLAlchemy (start-up time of `
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -49,12 +50,7 @@ class JsonlSink:
 
     @staticmethod
     def _temp(path: Path):
-        """A temporary file beside `path` (same file system, so the final rename is atomic)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; the final file gets the usual mode
-        handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-        return _Temp(handle, name)
+        return _temp_beside(path)
 
     def write(self, results: Iterable[Result]) -> None:
         for r in results:
@@ -71,7 +67,11 @@ class JsonlSink:
             self._out.flush()
 
     def _write(self, line: str) -> None:
-        (self._out if self.to_stdout else self._out.handle).write(line)
+        try:
+            (self._out if self.to_stdout else self._out.handle).write(line)
+        except OSError as exc:  # a full disk: one clear error, and nothing half-written is left
+            self.abort()
+            raise SinkError(f"cannot write {getattr(self, 'path', 'standard output')}: {exc.strerror or exc}") from exc
 
     def commit(self) -> None:
         if not self.to_stdout:
@@ -85,9 +85,11 @@ class JsonlSink:
     def abort(self) -> None:
         """Drop what this run wrote: the previous files stay as they were."""
         if not self.to_stdout:
-            self._out.finish(None)
+            _discard(self._out.handle, self._out.name)
+            self._out.done = True
         if self._err is not None:
-            self._err.finish(None)
+            _discard(self._err.handle, self._err.name)
+            self._err.done = True
 
 
 class _Temp:
@@ -95,16 +97,90 @@ class _Temp:
         self.handle, self.name, self.done = handle, name, False
 
     def finish(self, target: Path | None) -> None:
-        """Rename into `target` (flushed and synced first), or delete when `target` is None."""
+        """Rename into `target` (flushed and synced first), or delete when `target` is None. A failure (a
+        full disk) deletes the temporary file and raises `SinkError`."""
         if self.done:
             return
         self.done = True
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
-        if target is not None:
-            os.replace(self.name, target)
-        else:
-            os.unlink(self.name)
+        try:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+            self.handle.close()
+            if target is not None:
+                os.replace(self.name, target)
+                return
+        except OSError as exc:
+            _discard(self.handle, self.name)
+            raise SinkError(f"cannot write {target or self.name}: {exc.strerror or exc}") from exc
+        _discard(self.handle, self.name)
+
+
+def _discard(handle, name: str) -> None:
+    try:
+        handle.close()
+    except OSError:
+        pass
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        pass
+
+
+# temporary files are named .<target>.<pid>.<random>.tmp: one whose process is gone is a leftover
+_TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)\.[^.]+\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Delete the temporary files a killed zhnews left in `folder` (their process is gone); return them."""
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for p in entries:
+        m = _TEMP_NAME.match(p.name)
+        if m and not _alive(int(m["pid"])):
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
+
+
+def _temp_beside(path: Path) -> _Temp:
+    """A temporary file beside `path` (same file system, so the final rename is atomic), after clearing
+    the leftovers of killed runs there. A folder that cannot be written is a `SinkError`."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise SinkError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
+    os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; the final file gets the usual mode
+    handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    return _Temp(handle, name)
+
+
+def atomic_write(path: str | Path, text: str) -> None:
+    """`text` into `path`, through a temporary file renamed into place: a reader sees the old file or the
+    whole new one. Raises `SinkError` (a full disk, a read-only folder), leaving nothing behind."""
+    temp = _temp_beside(Path(path))
+    try:
+        temp.handle.write(text)
+    except OSError as exc:
+        _discard(temp.handle, temp.name)
+        raise SinkError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    temp.finish(Path(path))
 
 

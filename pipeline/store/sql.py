@@ -142,6 +142,7 @@ ingested = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     Column("fingerprint", String(32)),
     Column("run_id", String(32)),
+    Column("jsonl", Text),  # the JSONL file its records were exported to (ingest --jsonl-dir)
 )
 
 runs = Table(
@@ -159,6 +160,7 @@ runs = Table(
     Column("records", Integer),
     Column("errors", Integer),
     Column("manifest", Text),
+    Column("jsonl_dir", Text),
 )
 
 
@@ -263,7 +265,7 @@ class SqlSink:
         try:
             self.engine = create_engine(url, future=True, connect_args=connect_args)
         except Exception as exc:  # noqa: BLE001 - a bad URL is a configuration error
-            raise SinkError(f"cannot use database URL {_safe(url)}: {exc}") from exc
+            raise SinkError(f"cannot use database URL {safe_url(url)}: {exc}") from exc
         if self.engine.dialect.name not in ("sqlite", "postgresql"):
             raise SinkError(f"unsupported database {self.engine.dialect.name}; use sqlite or postgresql")
         if self.engine.dialect.name == "sqlite":
@@ -274,7 +276,7 @@ class SqlSink:
         except SinkError:
             raise
         except Exception as exc:  # noqa: BLE001
-            raise SinkError(f"cannot open database {_safe(url)}: {_first_line(exc)}") from exc
+            raise SinkError(f"cannot open database {safe_url(url)}: {_first_line(exc)}") from exc
         self.url = url
         self.run_id = run_id
         self.records = 0
@@ -282,11 +284,13 @@ class SqlSink:
 
     # -- writing ----------------------------------------------------------------------------------
 
-    def write(self, results: Iterable[Result], *, files: Mapping[str, str] | None = None) -> list[Result]:
+    def write(self, results: Iterable[Result], *, files: Mapping[str, str] | None = None,
+              jsonl: str | None = None) -> list[Result]:
         """Write one batch in one transaction, each article under a savepoint; return what was written
         (an article the database refused is returned as its error record). `files` (path -> sha256): the
         files this batch came from, marked as ingested, in the same transaction, when every record of the
-        file was stored."""
+        file was stored; `jsonl`: the JSONL file the caller will export them to once this commits (a file
+        that never appears was not exported: `unexported`)."""
         results = list(results)
         now = datetime.now(timezone.utc)
         written: list[Result] = []
@@ -313,16 +317,18 @@ class SqlSink:
                 self._supersede(conn, [r for r in written if not isinstance(r, ErrorRecord)])
                 if files:
                     rows = [{"sha256": sha, "pipeline_version": PIPELINE_VERSION, "source": path,
-                             "ingested_at": now, "fingerprint": self._fingerprint(results), "run_id": self.run_id}
+                             "ingested_at": now, "fingerprint": self._fingerprint(results), "run_id": self.run_id,
+                             "jsonl": jsonl}
                             for path, sha in files.items() if sha and path not in failed_sources]
                     if rows:
                         stmt = self.insert(ingested)
                         conn.execute(stmt.on_conflict_do_update(
                             index_elements=["sha256", "pipeline_version"],
-                            set_={k: stmt.excluded[k] for k in ("source", "ingested_at", "fingerprint", "run_id")}),
+                            set_={k: stmt.excluded[k] for k in ("source", "ingested_at", "fingerprint", "run_id",
+                                                                 "jsonl")}),
                             rows)
         except SQLAlchemyError as exc:
-            raise SinkError(f"cannot write to {_safe(self.url)}: {_first_line(exc)}") from exc
+            raise SinkError(f"cannot write to {safe_url(self.url)}: {_first_line(exc)}") from exc
         return written
 
     @staticmethod
@@ -378,13 +384,13 @@ class SqlSink:
     # -- runs and ingest bookkeeping ----------------------------------------------------------------
 
     def begin_run(self, run_id: str, flow: str, *, folder: str | None = None, fingerprint: str | None = None,
-                  prefect_flow_run_id: str | None = None) -> None:
+                  prefect_flow_run_id: str | None = None, jsonl_dir: str | None = None) -> None:
         self.run_id = run_id
         with self.engine.begin() as conn:
             conn.execute(self.insert(runs).values(
                 run_id=run_id, flow=flow, state="running", started_at=datetime.now(timezone.utc),
                 folder=folder, pipeline_version=PIPELINE_VERSION, fingerprint=fingerprint,
-                prefect_flow_run_id=prefect_flow_run_id))
+                prefect_flow_run_id=prefect_flow_run_id, jsonl_dir=jsonl_dir))
 
     def end_run(self, run_id: str, state: str, *, articles: int | None = None, records: int | None = None,
                 errors: int | None = None, manifest: str | None = None) -> None:
@@ -415,6 +421,35 @@ class SqlSink:
             conn.execute(stmt.on_conflict_do_update(
                 index_elements=["sha256", "pipeline_version"],
                 set_={k: stmt.excluded[k] for k in ("source", "ingested_at", "fingerprint", "run_id")}), rows)
+
+    def mark_exported(self, shas: Iterable[str], jsonl: str) -> None:
+        """These files' records are in `jsonl`."""
+        shas = list(shas)
+        if not shas:
+            return
+        with self.engine.begin() as conn:
+            conn.execute(update(ingested).where(ingested.c.sha256.in_(shas),
+                                                ingested.c.pipeline_version == PIPELINE_VERSION).values(jsonl=jsonl))
+
+    def unexported(self) -> list[tuple[str, str]]:
+        """(sha256, source) of the files an ingest run with a JSONL folder stored but did not export: its
+        batch's JSONL file (named in the batch's transaction, renamed into place after it) never appeared,
+        because the run was killed in between."""
+        with self.engine.connect() as conn:
+            q = (select(ingested.c.sha256, ingested.c.source, ingested.c.jsonl)
+                 .join(runs, runs.c.run_id == ingested.c.run_id)
+                 .where(runs.c.jsonl_dir.is_not(None), ingested.c.pipeline_version == PIPELINE_VERSION))
+            return [(sha, source) for sha, source, jsonl in conn.execute(q) if not jsonl or not Path(jsonl).exists()]
+
+    def current_records(self, sources: Iterable[str]) -> list[dict]:
+        """The current records (as JSON) of these sources, parts in order."""
+        sources = list(sources)
+        if not sources:
+            return []
+        with self.engine.connect() as conn:
+            q = (select(articles.c.record).where(articles.c.origin.in_(sources), articles.c.current.is_(True))
+                 .order_by(articles.c.origin, articles.c.source))
+            return [r[0] for r in conn.execute(q)]
 
     def commit(self) -> None:
         self.engine.dispose()
@@ -502,11 +537,12 @@ def _v5(conn) -> None:
         "ALTER TABLE errors ADD COLUMN run_id VARCHAR(32)",
         "ALTER TABLE ingested ADD COLUMN fingerprint VARCHAR(32)",
         "ALTER TABLE ingested ADD COLUMN run_id VARCHAR(32)",
+        "ALTER TABLE ingested ADD COLUMN jsonl TEXT",
         "CREATE TABLE runs (run_id VARCHAR(32) NOT NULL PRIMARY KEY, flow VARCHAR(32) NOT NULL, "
         "state VARCHAR(16) NOT NULL, started_at TIMESTAMP WITH TIME ZONE NOT NULL, "
         "finished_at TIMESTAMP WITH TIME ZONE, folder TEXT, pipeline_version VARCHAR(32) NOT NULL, "
         "fingerprint VARCHAR(32), prefect_flow_run_id VARCHAR(64), articles INTEGER, records INTEGER, "
-        "errors INTEGER, manifest TEXT)",
+        "errors INTEGER, manifest TEXT, jsonl_dir TEXT)",
         "UPDATE articles SET origin = source",
         "CREATE INDEX ix_articles_origin_current ON articles (origin, current)",
         "CREATE INDEX ix_mentions_family_num ON mentions (family, unit, num)",
@@ -564,7 +600,7 @@ def migrate(engine: Engine, target: int = SCHEMA_VERSION) -> int:
     return current
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """A URL without its password, for messages."""
     from sqlalchemy.engine import make_url
 

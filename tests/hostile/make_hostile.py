@@ -69,19 +69,75 @@ def files(big_mb: float) -> dict[str, bytes]:
         "dates-flood.txt": ("2025年1月1日至2025年12月31日," * 10_000).encode(),
         # size
         "big-dump.txt": (para * int(big_mb * 1e6 / len(para.encode()) + 1)).encode(),
+        # issue 18: what stopped whole runs or was garbled silently
+        "nul-inside-an-item.txt": "金山云募资约28\x00亿港元,智谱募资约43亿港元。".encode(),
+        "yaml-bomb.md": _yaml_bomb(8).encode(),
+        "yaml-deep.md": ("---\nx: " + "[" * 5_000 + "]" * 5_000 + "\n---\n" + SAMPLE).encode(),
+        "yaml-self-alias.md": ("---\na: &a\n  b: *a\n---\n" + SAMPLE).encode(),
+        "repeated-a.txt": b"a" * 1_000_000,
+        "repeated-yi.txt": ("亿" * 300_000).encode(),
+        "big5-short.txt": "台積電昨日股價上漲".encode("big5"),
+        "big5-hkscs.txt": "港鐵公司宣佈加價，乘客表示唔滿意，啲人話好貴".encode("big5hkscs"),
+        "shift-jis.txt": "東京証券取引所で株価が上昇しました。トヨタ自動車の決算発表".encode("shift_jis"),
+        "euc-jp.txt": "東京証券取引所で株価が上昇しました。".encode("euc_jp"),
+        "euc-kr.txt": "삼성전자 주가가 상승했습니다. 코스피 지수는 2500을 넘었다".encode("euc_kr"),
+        "hz.txt": "金山云收入为人民币7亿元".encode("hz"),
+        "utf-7.txt": "金山云收入为人民币7亿元".encode("utf-7"),
+        "iso-2022-jp.txt": "東京証券取引所で株価が上昇".encode("iso2022_jp"),
+        "gbk-and-big5.txt": "沪深两市成交额突破万亿元\n".encode("gbk") + "台積電昨日股價上漲，外資買超\n".encode("big5"),
+        "utf8-two-stray-bytes.txt": (SAMPLE * 3).encode() + b"\xff\xfe" + SAMPLE.encode(),
     }
     return out
+
+
+def _yaml_bomb(levels: int) -> str:
+    doc = "---\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    for i in range(1, levels + 1):
+        doc += f"a{i}: &a{i} [" + ", ".join(f"*a{i - 1}" for _ in range(9)) + "]\n"
+    return doc + "---\n" + SAMPLE
+
+
+def special(out: Path) -> list[str]:
+    """Entries that are not plain files: a FIFO (reading it would block), a socket, a symlink that leads
+    out of the folder, a symlink loop, a dangling link, a file name that is not UTF-8. The names of those
+    that a folder scan finds are returned."""
+    import os
+    import socket
+
+    made = []
+    os.mkfifo(out / "fifo.txt")
+    made.append("fifo.txt")
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(out / "socket.txt"))
+        made.append("socket.txt")
+    except OSError:
+        pass
+    finally:
+        sock.close()
+    (out / "passwd-link.txt").symlink_to("/etc/passwd")
+    (out / "loop-a.txt").symlink_to(out / "loop-b.txt")
+    (out / "loop-b.txt").symlink_to(out / "loop-a.txt")
+    (out / "dangling.txt").symlink_to(out / "no-such-file.txt")
+    (out / "inside-link.txt").symlink_to(out / "utf8.txt")  # inside the folder: followed
+    made += ["passwd-link.txt", "loop-a.txt", "loop-b.txt", "dangling.txt", "inside-link.txt"]
+    name = os.fsdecode(b"gbk-name-\xbd\xf0\xc9\xbd.txt")  # a file name in GBK bytes: not UTF-8
+    (out / name).write_bytes(SAMPLE.encode())
+    made.append(name)
+    return made
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--big-mb", type=float, default=12.0, help="size of the big dump (MB)")
+    parser.add_argument("--no-special", action="store_true", help="no FIFO, socket, symlinks or odd file names")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, data in files(args.big_mb).items():
         (args.out / name).write_bytes(data)
-    print(f"{len(files(0.01))} hostile files in {args.out}")
+    extra = [] if args.no_special else special(args.out)
+    print(f"{len(files(0.01)) + len(extra)} hostile files in {args.out}")
     return 0
 
 

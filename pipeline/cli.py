@@ -324,7 +324,7 @@ def show(
     html_out: Annotated[Path, typer.Option("--html", help="where to write the HTML page")] = Path("show.html"),
     published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
 ) -> None:
-    """Render one article as HTML with every extracted item highlighted."""
+    """Render one article as a review page: inline labels, the item table, filters (see `zhnews review`)."""
     if not article.is_file():
         _fail(EXIT_USAGE, f"no such file: {article}")
     _check_published(published)
@@ -348,6 +348,123 @@ def show(
     except OSError as exc:
         _fail(EXIT_CONFIG, f"cannot write {html_out}: {exc.strerror or exc}")
     _say(f"wrote {html_out} ({sum(1 for _ in record.items())} items)")
+
+
+REVIEW_INPUT_HELP = ("article folders or files (extracted now), JSONL files of records (from zhnews extract; "
+                     "<name>.errors.jsonl beside is read too), or a database (sqlite:///out/zhnews.db, "
+                     "postgresql://..., or a .db file)")
+
+
+@app.command()
+def review(
+    inputs: Annotated[list[str], typer.Argument(help=REVIEW_INPUT_HELP, metavar="FOLDER_OR_JSONL...")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="the site folder: index.html and a page per article")]
+    = Path("out/review"),
+    serve_site: Annotated[bool, typer.Option("--serve", help="then serve the site on localhost (Ctrl-C stops)")]
+    = False,
+    port: Annotated[Optional[int], typer.Option(
+        min=0, max=65535, help="port for --serve (default 8000, or a free one when 8000 is taken; 0: any free port)")]
+    = None,
+    sources: Annotated[Optional[list[Path]], typer.Option(
+        "--sources", help="folder to look for the article files of stored records in (repeatable)")] = None,
+    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD for articles extracted now")]
+    = None,
+    mode: Annotated[Optional[str], typer.Option(
+        help="entity mode for articles extracted now: default or accurate; default: $ZHNEWS_NER_MODE")] = None,
+) -> None:
+    """Write a static review site (offline, no CDN): an index of the articles with their item counts,
+    warnings and errors, and a review page per article. Exit 1 when the site lists error records."""
+    from pipeline.review import site
+
+    roots = list(sources or [])
+    missing = [str(r) for r in roots if not r.is_dir()]
+    if missing:
+        _fail(EXIT_USAGE, f"--sources: no such folder: {', '.join(missing)}")
+    kinds = []
+    for item in inputs:
+        if "://" in item or (Path(item).is_file() and Path(item).suffix.lower() in (".db", ".sqlite", ".sqlite3")):
+            kinds.append(("db", item))
+        elif not Path(item).exists():
+            _fail(EXIT_USAGE, f"no such file or folder: {item}")
+        elif Path(item).is_file() and Path(item).suffix.lower() == ".jsonl":
+            kinds.append(("jsonl", Path(item)))
+        else:
+            kinds.append(("articles", Path(item)))
+    _check_published(published)
+    try:
+        site.check_folder(out)  # before any work: the site is written once every entry is ready
+    except site.SiteError as exc:
+        _fail(EXIT_USAGE, f"cannot write the site: {exc}")
+
+    from pipeline.errors import ZhnewsError
+
+    entries: list = []
+    try:
+        for kind, item in kinds:
+            if kind == "jsonl":
+                entries += site.from_jsonl(item, roots=roots)
+            elif kind == "db":
+                try:
+                    entries += site.from_database(item, roots=roots)
+                except site.SiteError as exc:
+                    _fail(EXIT_USAGE, str(exc))
+                except ZhnewsError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a database that cannot be read: configuration
+                    _fail(EXIT_CONFIG, f"cannot read the database {item.split('@')[-1]}: {exc}")
+            else:
+                entries += _review_articles(item, published, mode)
+        summary = site.write_site(entries, out, title=f"zhnews review · {', '.join(map(str, inputs))}")
+    except ZhnewsError as exc:
+        _fail(EXIT_CONFIG, str(exc))
+    except (site.SiteError, OSError) as exc:
+        _fail(EXIT_USAGE, f"cannot write the site: {exc}")
+    _say(f"wrote {summary['index']}: {summary['articles']} article page(s), {summary['errors']} error(s)")
+    if serve_site:
+        _serve_review(out, port)
+    raise typer.Exit(EXIT_ARTICLES_FAILED if summary["errors"] else EXIT_OK)
+
+
+def _review_articles(path: Path, published: Optional[str], mode: Optional[str]) -> list:
+    """Review entries of the articles under `path`, extracted now (with a progress bar for a folder)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pipeline.core import configure, default_pipeline, find_articles
+    from pipeline.errors import RulesError
+    from pipeline.review import site
+
+    configure(_settings(mode))
+    try:
+        default_pipeline()
+    except (RulesError, ImportError) as exc:
+        _fail(EXIT_CONFIG, str(exc))
+    files = find_articles([path])
+    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_stderr(), disable=not path.is_dir(), transient=True) as progress:
+        task = progress.add_task("extracting", total=len(files))
+        return list(site.from_articles(files, published=published, progress=lambda: progress.advance(task)))
+
+
+def _serve_review(out: Path, port: Optional[int]) -> None:
+    """Serve the site folder on 127.0.0.1 until Ctrl-C."""
+    import errno
+
+    from pipeline.review import site
+
+    try:
+        server = site.make_server(out, port=8000 if port is None else port)
+    except OSError as exc:
+        if port is not None or exc.errno != errno.EADDRINUSE:
+            _fail(EXIT_USAGE, f"cannot serve on port {port if port is not None else 8000}: {exc.strerror or exc}")
+        server = site.make_server(out, port=0)  # 8000 is taken: any free port
+    # the address is said even with --quiet: without it the site cannot be opened
+    _stderr().print(f"serving {out} at {site.url_of(server)} (Ctrl-C to stop)", highlight=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _say("stopped")
+    finally:
+        server.server_close()
 
 
 @app.command()

@@ -438,3 +438,82 @@ def test_serve_schedules_for_real_and_stops_on_a_signal(tmp_path, sig, code):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# ------------------------------------------------------------------------------------------------
+# issue 18: bookkeeping that cannot lie, leftovers, memory
+
+
+@pytest.mark.flow
+def test_a_file_missing_during_ingest_is_stored_once_it_is_back(prefect_harness, tmp_path, monkeypatch):
+    """A file that vanishes between the folder scan and its read becomes an error row and is not marked as
+    ingested: restored unchanged, the next run stores it."""
+    import flows
+    import pipeline.sources as sources
+    from pipeline.errors import ReadError
+
+    inbox, db = tmp_path / "inbox", tmp_path / "z.db"
+    files = _inbox(inbox)
+    gone = files[2]
+    real = sources.read_article
+
+    def flaky(article, **kwargs):
+        if Path(article.path).name == gone.name:
+            raise ReadError("cannot read: No such file or directory", source=article.source)
+        return real(article, **kwargs)
+
+    monkeypatch.setattr(sources, "read_article", flaky)
+    first = flows.ingest(str(inbox), db=f"sqlite:///{db}", manifest_dir=str(tmp_path / "m"))
+    assert (first["records"], first["errors"]) == (4, 1)
+    assert _rows(db, "SELECT count(*) FROM ingested")[0][0] == 4
+    monkeypatch.setattr(sources, "read_article", real)
+    second = flows.ingest(str(inbox), db=f"sqlite:///{db}", manifest_dir=str(tmp_path / "m"))
+    assert (second["processed"], second["records"], second["errors"]) == (1, 1, 0)
+    assert _rows(db, "SELECT count(*) FROM errors")[0][0] == 0  # the error row is gone once it succeeds
+
+
+def test_temporary_files_of_a_killed_run_are_removed_at_the_next_start(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    leftover = out / f".r.jsonl.{dead.pid}.abcd1234.tmp"
+    leftover.write_bytes(b"x" * 1000)
+    alive = out / f".r.jsonl.{os.getpid()}.efgh5678.tmp"  # a live process's file is left alone
+    alive.write_bytes(b"y")
+    res = _zhnews("extract", CORPUS / "000_9b9d65982590d5c2.txt", "--out", out / "r.jsonl", tmp_path=tmp_path,
+                  timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert not leftover.exists() and alive.exists() and (out / "r.jsonl").exists()
+
+
+def test_a_read_only_manifest_folder_is_a_configuration_error_before_any_work(tmp_path):
+    ro = tmp_path / "rofs"
+    ro.mkdir()
+    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k,ro", "tmpfs", str(ro)], capture_output=True)
+    if res.returncode:
+        pytest.skip(f"cannot mount a tmpfs here ({res.stderr.decode().strip()})")
+    try:
+        db = tmp_path / "z.db"
+        res = _zhnews("ingest", CORPUS, "--db", f"sqlite:///{db}", "--manifest-dir", ro / "m", tmp_path=tmp_path,
+                      timeout=60)
+        assert res.returncode == 3 and "manifest folder" in res.stderr and "Traceback" not in res.stderr
+        assert not db.exists() or _rows(db, "SELECT count(*) FROM articles")[0][0] == 0  # nothing was processed
+    finally:
+        subprocess.run(["umount", str(ro)], capture_output=True)
+
+
+def test_batches_are_bounded_by_bytes_not_only_by_count(tmp_path):
+    import flows
+
+    sizes = [3_000_000, 3_000_000, 12_000_000, 100, 100, 20_000_000, 100]
+    paths = []
+    for i, n in enumerate(sizes):
+        p = tmp_path / f"a{i}.txt"
+        with open(p, "wb") as fh:
+            fh.truncate(n)  # sparse: the size is what counts
+        paths.append(str(p))
+    batches = list(flows._batches(paths, batch_size=64, max_bytes=16_000_000))
+    assert [len(b) for b in batches] == [2, 3, 1, 1]  # 6 MB | 12 MB + 200 B | a 20 MB file alone | 100 B
+    assert all(sum(sizes[paths.index(p)] for p in b) <= 16_000_000 or len(b) == 1 for b in batches)
+    assert [len(b) for b in flows._batches(paths[3:5] * 40, batch_size=64)] == [64, 16]

@@ -27,9 +27,13 @@ def test_precedence(pipeline, text, argument, expected, source):
 
 
 def test_no_reference_date_never_falls_back_to_the_clock(pipeline):
+    """Without a reference date nothing is taken from the clock: a relative date keeps what it says (今天: no
+    value, `relative` day 0) and a year-less one its partial value (--12-19); both are warned about."""
     record = pipeline("今天公司宣布上市,12月19日开始招股。")
     assert record.published is None
-    assert record.dates == []
+    assert [(d.text, d.value, d.year_inferred) for d in record.dates] == [("今天", None, False),
+                                                                         ("12月19日", "--12-19", False)]
+    assert record.dates[0].relative.unit == "day" and record.dates[0].relative.offset == 0
     codes = sorted(w.code for w in record.warnings)
     assert codes == ["date_unresolved", "date_year_unknown"]
 

@@ -177,7 +177,9 @@ def test_mention_rows_carry_every_item_field(tmp_path):
     rows = {(r["family"], r["text"]): r for r in mention_rows(record)}
     assert rows[("money", "28亿港元")]["attrs"] == {"qualifier": "approx", "per_share": False}
     assert rows[("money", "16.5港元")]["attrs"]["per_share"] is True
-    assert rows[("date", "去年")]["attrs"] == {"year_inferred": True}
+    attrs = rows[("date", "去年")]["attrs"]  # every date field without a column: year_from, relative, ...
+    assert attrs["year_inferred"] is True and attrs["year_from"] == "reference"
+    assert attrs["relative"]["unit"] == "year" and attrs["relative"]["offset"] == -1
     assert rows[("entity", "张晓明")]["attrs"] is None  # label, norm and kind have columns
     url = sqlite_url(tmp_path / "m.db")
     sink = SqlSink(url)

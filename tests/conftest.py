@@ -28,6 +28,18 @@ def pytest_addoption(parser):
     parser.addoption("--fuzz-long", action="store_true", help="run the property tests with many more examples")
 
 
+def make_inbox(folder: Path, copies: int = 1) -> list[Path]:
+    """The corpus, `copies` times, each copy with its own bytes (so its own doc_id)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for c in range(copies):
+        for src in sorted(CORPUS.glob("*.txt")):
+            dst = folder / f"{src.stem}-{c}.txt"
+            dst.write_text(src.read_text(encoding="utf-8") + f"\n(副本{c})\n", encoding="utf-8")
+            out.append(dst)
+    return out
+
+
 @pytest.fixture(scope="session")
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.txt"))

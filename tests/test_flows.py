@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, func, select
 import flows
 from pipeline.store.sql import articles, database_url, errors_table, mentions
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, make_inbox
 
 
 def count(db: str, table=articles) -> int:
@@ -27,18 +27,6 @@ def count(db: str, table=articles) -> int:
         n = conn.execute(select(func.count()).select_from(table)).scalar()
     engine.dispose()
     return n
-
-
-def make_inbox(folder: Path, copies: int = 1) -> list[Path]:
-    """The corpus, `copies` times, each copy with its own bytes (so its own doc_id)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for c in range(copies):
-        for src in sorted(CORPUS.glob("*.txt")):
-            dst = folder / f"{src.stem}-{c}.txt"
-            dst.write_text(src.read_text(encoding="utf-8") + f"\n(副本{c})\n", encoding="utf-8")
-            out.append(dst)
-    return out
 
 
 # ------------------------------------------------------------------------------------------------

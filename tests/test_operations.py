@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, make_inbox
 
 SAMPLE = "金山云CEO王育林宣布,公司于2025年9月通过港股配售募资约28亿港元,其中80%投向AI业务。\n"
 
@@ -36,17 +36,6 @@ def _env(tmp_path: Path, **extra) -> dict:
 def _zhnews(*args, tmp_path: Path, timeout: float = 300, **extra) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], env=_env(tmp_path, **extra),
                           capture_output=True, text=True, cwd=ROOT, timeout=timeout)
-
-
-def _inbox(folder: Path, copies: int = 1) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for i in range(copies):
-        for src in sorted(CORPUS.glob("*.txt")):
-            dst = folder / f"{src.stem}-{i}.txt"
-            dst.write_text(src.read_text(encoding="utf-8") + f"\n副本{i}\n", encoding="utf-8")
-            out.append(dst)
-    return out
 
 
 def _rows(db: Path, sql: str) -> list[tuple]:
@@ -96,7 +85,7 @@ def _wait_for(predicate, timeout: float, step: float = 0.2) -> bool:
 @pytest.mark.parametrize("command,sig,code", [("ingest", signal.SIGINT, 130), ("reprocess", signal.SIGTERM, 143)])
 def test_a_signal_stops_the_run_quickly_with_one_line_and_a_manifest(tmp_path, command, sig, code):
     inbox = tmp_path / "inbox"
-    files = _inbox(inbox, copies=12)
+    files = make_inbox(inbox, copies=12)
     db = tmp_path / "z.db"
     args = [sys.executable, "-m", "pipeline.cli", command, str(inbox), "--db", f"sqlite:///{db}", "--batch-size", "2",
             "--manifest-dir", str(tmp_path / "m")] + (["--jsonl", str(tmp_path / "r.jsonl")] if command == "reprocess" else [])
@@ -134,7 +123,7 @@ def test_sigkill_leaves_no_server_and_the_rerun_exports_what_was_stored(tmp_path
     """SIGKILL mid-ingest: the local Prefect server dies with its parent; the rerun stores every article
     once and, between its JSONL files, exports every article exactly once."""
     inbox, db, out = tmp_path / "inbox", tmp_path / "z.db", tmp_path / "jsonl"
-    files = _inbox(inbox, copies=6)
+    files = make_inbox(inbox, copies=6)
     args = [sys.executable, "-m", "pipeline.cli", "ingest", str(inbox), "--db", f"sqlite:///{db}", "--batch-size", "1",
             "--jsonl-dir", str(out), "--manifest-dir", str(tmp_path / "m")]
     proc = subprocess.Popen(args, env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
@@ -290,7 +279,7 @@ def test_special_files_are_error_rows_and_links_stay_inside(tmp_path):
 def test_a_non_utf8_file_name_never_stops_a_run(tmp_path):
     """Five good articles and one GBK-named file: all six stored, the odd name escaped and kept as bytes."""
     inbox = tmp_path / "inbox"
-    _inbox(inbox)
+    make_inbox(inbox)
     (inbox / os.fsdecode(b"\xbd\xf0\xc9\xbd.txt")).write_text(SAMPLE, encoding="utf-8")
     db = tmp_path / "z.db"
     res = _zhnews("ingest", inbox, "--db", f"sqlite:///{db}", "--manifest-dir", tmp_path / "m", tmp_path=tmp_path)
@@ -316,7 +305,7 @@ def test_the_database_password_reaches_no_prefect_parameter(tmp_path, postgres_u
 @pytest.mark.flow
 def test_a_rule_change_reprocesses_what_the_old_rules_stored(tmp_path):
     inbox, db = tmp_path / "inbox", tmp_path / "z.db"
-    _inbox(inbox)
+    make_inbox(inbox)
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     first = _zhnews("ingest", inbox, "--db", f"sqlite:///{db}", "--json", "--manifest-dir", tmp_path / "m",
@@ -372,7 +361,7 @@ def test_deploy_a_worker_and_a_completed_run(tmp_path):
         env = _env(tmp_path, PREFECT_API_URL=api, PREFECT_WORKER_QUERY_SECONDS="1",
                    PREFECT_WORKER_PREFETCH_SECONDS="1")
         inbox, db = tmp_path / "inbox", tmp_path / "z.db"
-        _inbox(inbox)
+        make_inbox(inbox)
         res = subprocess.run([sys.executable, "-m", "pipeline.cli", "deploy", "--inbox", str(inbox), "--db",
                               f"sqlite:///{db}", "--pool", "zhnews-e2e"], env=env, capture_output=True, text=True,
                              cwd=ROOT, timeout=180)
@@ -453,7 +442,7 @@ def test_a_file_missing_during_ingest_is_stored_once_it_is_back(prefect_harness,
     from pipeline.errors import ReadError
 
     inbox, db = tmp_path / "inbox", tmp_path / "z.db"
-    files = _inbox(inbox)
+    files = make_inbox(inbox)
     gone = files[2]
     real = sources.read_article
 

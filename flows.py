@@ -15,6 +15,11 @@ that fails becomes an error record and the run goes on. `STOP` (set by the CLI's
 stops a run between articles: the batch in flight is dropped, everything before it is committed, and the
 manifest and the `runs` row say `interrupted`.
 
+The market region (what a bare 元 means) is detected per article; a feed can fix it: the flows' `region`
+parameter fixes it for every article, `feeds` ({"cna": "taiwan", "hket": "hong_kong"}) for the articles of
+each subfolder of the inbox, and the records say `region_from: feed`. The nightly deployment takes both as
+parameters (`deployment_parameters`).
+
     zhnews ingest inbox/ --db postgresql://user@host/zhnews
     zhnews reprocess corpus/ --db sqlite:///out/zhnews.db --jsonl out/records.jsonl
     zhnews deploy --inbox /data/inbox --db postgresql://user@host/zhnews   # the nightly deployment
@@ -116,20 +121,22 @@ def _configure(ner_mode: str) -> None:
 @task(cache_policy=NO_CACHE)
 def extract_batch(files: list, published: str | None = None, ner_mode: str = "default",
                   skip: frozenset[str] = frozenset(), follow_symlinks: bool = False,
+                  regions: dict[str, str] | None = None,
                   ) -> list[tuple[str, str, list[ArticleBase | ErrorRecord] | None]] | None:
     """(source, sha256 of its bytes, records) for each file of a batch, reading each file once; a file whose
     hash is in `skip` is not extracted (records None); a failing article becomes an error record and a file
     that cannot be read has an empty hash (no retry: not I/O). `files`: paths, or (path, root) pairs.
-    None when `STOP` was set: the batch is dropped whole (the task itself completes)."""
+    None when `STOP` was set: the batch is dropped whole (the task itself completes). `regions`: path -> the
+    market region its feed fixes (`region_from: feed`)."""
     from pipeline.errors import Cancelled
 
     try:
-        return _extract_batch(files, published, ner_mode, skip, follow_symlinks)
+        return _extract_batch(files, published, ner_mode, skip, follow_symlinks, regions)
     except Cancelled:
         return None
 
 
-def _extract_batch(files, published, ner_mode, skip, follow_symlinks):
+def _extract_batch(files, published, ner_mode, skip, follow_symlinks, regions):
     from pipeline.core import default_pipeline, error_record, records_of_bytes
     from pipeline.errors import ReadError
     from pipeline.sources import ArticleFile, read_article
@@ -152,8 +159,10 @@ def _extract_batch(files, published, ner_mode, skip, follow_symlinks):
             out.append((article.source, "", [error_record(exc, source=article.source, path=article.path)]))
             continue
         sha = hashlib.sha256(raw).hexdigest()
+        region = (regions or {}).get(path)
         records = None if sha in skip else records_of_bytes(raw, source=article.source, published=published,
-                                                           path=article.path)
+                                                           path=article.path, region=region,
+                                                           region_from="feed" if region else None)
         out.append((article.source, sha, records))
     return out
 
@@ -234,7 +243,8 @@ def _flow_run_id() -> str | None:
 
 def _run(summary: dict, files: list, sinks: list, published: str | None, batch_size: int, use_futures: bool,
          ner_mode: str, skip: frozenset[str] = frozenset(), follow_symlinks: bool = False,
-         after_batch: Callable | None = None, jsonl_of: Callable[[int], str | None] = lambda i: None) -> dict:
+         after_batch: Callable | None = None, jsonl_of: Callable[[int], str | None] = lambda i: None,
+         regions: dict[str, str] | None = None) -> dict:
     """Extract and write `files` batch by batch (files whose hash is in `skip` are left alone); commit the
     sinks at the end, or, interrupted, what the committed batches wrote. Fills in `summary`."""
     records = errors = done = processed = 0
@@ -245,13 +255,14 @@ def _run(summary: dict, files: list, sinks: list, published: str | None, batch_s
     state = "completed"
     try:
         batches = list(_batches(files, batch_size))
-        futures = ([extract_batch.submit(b, published, ner_mode, skip, follow_symlinks) for b in batches]
-                   if use_futures else None)
+        futures = ([extract_batch.submit(b, published, ner_mode, skip, follow_symlinks, _regions_of(b, regions))
+                    for b in batches] if use_futures else None)
         for i, batch in enumerate(batches):
             if STOP.is_set():
                 raise Cancelled("interrupted between batches")
             t0 = time.perf_counter()
-            got = futures[i].result() if futures else extract_batch(batch, published, ner_mode, skip, follow_symlinks)
+            got = futures[i].result() if futures else extract_batch(batch, published, ner_mode, skip, follow_symlinks,
+                                                                    _regions_of(batch, regions))
             if got is None:
                 raise Cancelled("interrupted during a batch")
             t1 = time.perf_counter()
@@ -324,8 +335,10 @@ def _finish(summary: dict, store, manifest_dir: str | None) -> dict:
 @flow(name="zhnews-reprocess")
 def reprocess(folder: str, jsonl: str | None = "out/records.jsonl", db: str | None = "sqlite:///out/zhnews.db",
               published: str | None = None, batch_size: int = 64, dask_address: str | None = None,
-              ner_mode: str = "default", manifest_dir: str | None = None, follow_symlinks: bool = False) -> dict:
-    """Reprocess every article under `folder` into the sinks (upserts: re-running changes no row count)."""
+              ner_mode: str = "default", manifest_dir: str | None = None, follow_symlinks: bool = False,
+              region: str | None = None, feeds: dict[str, str] | None = None) -> dict:
+    """Reprocess every article under `folder` into the sinks (upserts: re-running changes no row count).
+    `region` fixes every article's market region, `feeds` one per subfolder (see `feed_regions`)."""
     summary = _new_summary("reprocess", folder, ner_mode, db)
     sinks = _sinks(jsonl, db, summary["run_id"])
     store = next((s for s in sinks if hasattr(s, "run_id")), None)
@@ -336,7 +349,7 @@ def reprocess(folder: str, jsonl: str | None = "out/records.jsonl", db: str | No
         with _signals_stop_the_run():
             files = discover_articles(folder, follow_symlinks)
             _run(summary, files, sinks, published, batch_size, bool(dask_address), ner_mode,
-                 follow_symlinks=follow_symlinks)
+                 follow_symlinks=follow_symlinks, regions=feed_regions(files, folder, region, feeds))
     finally:
         if summary["state"] == "running":
             summary["state"] = "failed"
@@ -350,7 +363,8 @@ def reprocess(folder: str, jsonl: str | None = "out/records.jsonl", db: str | No
 @flow(name="zhnews-ingest")
 def ingest(inbox: str, db: str = "sqlite:///out/zhnews.db", jsonl_dir: str | None = None,
            manifest_dir: str = "out/manifests", published: str | None = None, batch_size: int = 64,
-           dask_address: str | None = None, ner_mode: str = "default", follow_symlinks: bool = False) -> dict:
+           dask_address: str | None = None, ner_mode: str = "default", follow_symlinks: bool = False,
+           region: str | None = None, feeds: dict[str, str] | None = None) -> dict:
     """The nightly run: process only articles whose bytes the database has not stored with the current
     fingerprint, never touch the inbox, and write a run manifest. Safe to kill and re-run: each batch is
     committed on its own with its files' marks, a re-run skips what was stored and retries what failed,
@@ -382,7 +396,8 @@ def ingest(inbox: str, db: str = "sqlite:///out/zhnews.db", jsonl_dir: str | Non
 
         with _signals_stop_the_run():
             _run(summary, files, [store], published, batch_size, bool(dask_address), ner_mode, skip=seen,
-                 follow_symlinks=follow_symlinks, after_batch=export, jsonl_of=jsonl_of)
+                 follow_symlinks=follow_symlinks, after_batch=export, jsonl_of=jsonl_of,
+                 regions=feed_regions(files, inbox, region, feeds))
     finally:
         summary["jsonl"] = exported
         if summary["state"] == "running":
@@ -391,6 +406,35 @@ def ingest(inbox: str, db: str = "sqlite:///out/zhnews.db", jsonl_dir: str | Non
     get_run_logger().info("ingested %s: %s, %d new, %s unchanged, %d errors", inbox, summary["state"],
                           summary["processed"], summary["skipped_unchanged"], summary["errors"])
     return summary
+
+
+def feed_regions(files: list, folder: str, region: str | None = None,
+                 feeds: dict[str, str] | None = None) -> dict[str, str]:
+    """The market region each article's feed fixes: `feeds` maps a subfolder of the inbox (one feed) to a
+    region ({"cna": "taiwan", "hket": "hong_kong"}; the longest subfolder that holds the file wins), and
+    `region` is every other article's; an article of neither keeps the region its own signals give."""
+    if not region and not feeds:
+        return {}
+    root = Path(folder).absolute()
+    out = {}
+    for entry in files:
+        path = entry if isinstance(entry, str) else entry[0]
+        try:
+            rel = Path(path).absolute().relative_to(root).as_posix()
+        except ValueError:
+            rel = ""
+        feed = max((k for k in (feeds or {}) if rel.startswith(k.strip("/") + "/")), key=len, default=None)
+        chosen = feeds[feed] if feed is not None else region
+        if chosen:
+            out[path] = chosen
+    return out
+
+
+def _regions_of(batch: list, regions: dict[str, str] | None) -> dict[str, str] | None:
+    if not regions:
+        return None
+    paths = (e if isinstance(e, str) else e[0] for e in batch)
+    return {p: regions[p] for p in paths if p in regions} or None
 
 
 def _write_jsonl(path: Path, results: list) -> None:
@@ -438,13 +482,20 @@ def nightly_schedule():
 
 
 def deployment_parameters(inbox: str, db: str, *, manifest_dir: str | None = None, jsonl_dir: str | None = None,
-                          ner_mode: str = "default") -> dict:
-    """The parameters of the nightly run, with every path absolute (a worker runs in its own folder)."""
+                          ner_mode: str = "default", region: str | None = None,
+                          feeds: dict[str, str] | None = None) -> dict:
+    """The parameters of the nightly run, with every path absolute (a worker runs in its own folder).
+    `region` / `feeds`: the market region of the inbox's articles, or of each feed's subfolder (see
+    `feed_regions`): a Taiwan feed loaded tonight books its bare 元 as TWD whatever an article says."""
     params = {"inbox": str(Path(inbox).absolute()), "db": db,
               "manifest_dir": str(Path(manifest_dir or Path(inbox).absolute().parent / "manifests").absolute()),
               "ner_mode": ner_mode}
     if jsonl_dir:
         params["jsonl_dir"] = str(Path(jsonl_dir).absolute())
+    if region:
+        params["region"] = region
+    if feeds:
+        params["feeds"] = dict(feeds)
     return params
 
 

@@ -90,6 +90,42 @@ def _options(
 # checks shared by the commands: fast, one line each
 
 
+REGION_HELP = ("every article's market region (mainland, hong_kong, taiwan, macau, singapore, malaysia, other): what "
+               "a bare 元 means; default: detected per article")
+
+
+FEED_HELP = ("SUBFOLDER=REGION: the market region of one feed's subfolder of the folder (repeat the option for "
+             "each feed); its articles say region_from: feed")
+
+
+def _check_region(region: str | None, option: str = "--region") -> None:
+    """A --region the rules know (rules/region.yaml), or exit with a usage error."""
+    if region is None:
+        return
+    from pipeline.core import default_pipeline
+    from pipeline.errors import ZhnewsError
+
+    try:
+        default_pipeline().check_region(region)
+    except ZhnewsError as exc:
+        _fail(EXIT_USAGE, f"{option}: {exc}")
+
+
+def _feeds(values: list[str] | None) -> dict[str, str] | None:
+    """`--feed cna=taiwan --feed hket=hong_kong` as {"cna": "taiwan", "hket": "hong_kong"}, each checked."""
+    if not values:
+        return None
+    out = {}
+    for value in values:
+        folder, sep, region = value.partition("=")
+        folder = folder.strip().strip("/")
+        if not sep or not folder or not region.strip():
+            _fail(EXIT_USAGE, f"--feed: expected SUBFOLDER=REGION (for example cna=taiwan), got {value!r}")
+        _check_region(region.strip(), "--feed")
+        out[folder] = region.strip()
+    return out
+
+
 def _check_published(published: str | None) -> None:
     if published is None:
         return
@@ -181,7 +217,7 @@ def extract(
     out: Annotated[str, typer.Option("--out", "-o", help="JSONL output file, or - for stdout")] = "-",
     published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD for every article")] = None,
     jsonl_input: Annotated[Optional[Path], typer.Option(
-        "--jsonl-input", help='read articles from JSONL lines {"id", "text", "published"}')] = None,
+        "--jsonl-input", help='read articles from JSONL lines {"id", "text", "published", "region"}')] = None,
     errors: Annotated[Optional[Path], typer.Option(
         help="where error records go (default: <out>.errors.jsonl, or stderr with --out -)")] = None,
     mode: Annotated[Optional[str], typer.Option(
@@ -189,6 +225,7 @@ def extract(
     workers: Annotated[int, typer.Option(min=1, help="worker processes over documents (files only)")] = 1,
     follow_symlinks: Annotated[bool, typer.Option(
         "--follow-symlinks", help="follow links that lead out of the folder given")] = False,
+    region: Annotated[Optional[str], typer.Option(help=REGION_HELP)] = None,
 ) -> None:
     """Extract records from articles and write them as JSONL."""
     settings = _settings(mode)
@@ -212,6 +249,7 @@ def extract(
         default_pipeline()
     except (RulesError, ImportError) as exc:
         _fail(EXIT_CONFIG, str(exc))
+    _check_region(region)
     try:
         sink = JsonlSink(out, errors)
     except (OSError, SinkError) as exc:
@@ -227,10 +265,11 @@ def extract(
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=_stderr(), disable=not show_progress, transient=False) as progress:
-            results = (_parallel_results(files, published, workers, progress, settings, follow_symlinks)
-                       if workers > 1 and files else _results(files, jsonl_input, published, progress, follow_symlinks))
+            results = (_parallel_results(files, published, workers, progress, settings, follow_symlinks, region)
+                       if workers > 1 and files else _results(files, jsonl_input, published, progress, follow_symlinks,
+                                                              region))
             if workers > 1 and files and jsonl_input is not None:
-                results = _chain(results, _results([], jsonl_input, published, progress))
+                results = _chain(results, _results([], jsonl_input, published, progress, region=region))
             for _source, result in results:
                 failed += not hasattr(result, "entities")
                 sink.write([result])
@@ -260,20 +299,22 @@ def _worker_init(settings) -> None:
 
 
 def _worker_extract(args):
-    path, root, published, follow_symlinks = args
+    path, root, published, follow_symlinks, region = args
     from pipeline.core import file_records
     from pipeline.sources import ArticleFile
 
     article = ArticleFile(Path(path), Path(root) if root else None)
-    return article.source, file_records(article, published=published, follow_symlinks=follow_symlinks)
+    return article.source, file_records(article, published=published, follow_symlinks=follow_symlinks,
+                                        region=region)
 
 
-def _parallel_results(files, published, workers: int, progress, settings, follow_symlinks: bool = False):
+def _parallel_results(files, published, workers: int, progress, settings, follow_symlinks: bool = False,
+                      region: str | None = None):
     """Records in input order from `workers` processes, each with its own pipeline."""
     from concurrent.futures import ProcessPoolExecutor
 
     task = progress.add_task("extracting", total=len(files))
-    jobs = [(str(f.path), str(f.root) if f.root else None, published, follow_symlinks) for f in files]
+    jobs = [(str(f.path), str(f.root) if f.root else None, published, follow_symlinks, region) for f in files]
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(settings,)) as pool:
         for source, results in pool.map(_worker_extract, jobs, chunksize=8):
             progress.advance(task)
@@ -281,15 +322,16 @@ def _parallel_results(files, published, workers: int, progress, settings, follow
                 yield source, result
 
 
-def _results(files, jsonl_input, published, progress, follow_symlinks: bool = False):
-    """(source, ArticleRecord | ErrorRecord) for every article, never raising for a bad article."""
+def _results(files, jsonl_input, published, progress, follow_symlinks: bool = False, region: str | None = None):
+    """(source, ArticleRecord | ErrorRecord) for every article, never raising for a bad article. A JSONL line's
+    `region` wins over `--region` for its article."""
     from pipeline.core import error_record, extract_bytes, file_records
     from pipeline.errors import RulesError
 
     if files:
         task = progress.add_task("extracting", total=len(files))
         for f in files:
-            for record in file_records(f, published=published, follow_symlinks=follow_symlinks):
+            for record in file_records(f, published=published, follow_symlinks=follow_symlinks, region=region):
                 yield f.source, record
             progress.advance(task)
     if jsonl_input is not None:
@@ -306,7 +348,9 @@ def _results(files, jsonl_input, published, progress, follow_symlinks: bool = Fa
                     raise ValueError('each line must be an object with a string "text"')
                 source = str(item.get("id") or source)
                 raw = item["text"].encode("utf-8")
-                yield source, extract_bytes(raw, published=item.get("published") or published, source=source)
+                own = item.get("region")
+                yield source, extract_bytes(raw, published=item.get("published") or published, source=source,
+                                            region=own or region, region_from="input" if own else None)
             except RulesError:
                 raise
             except Exception as exc:  # noqa: BLE001
@@ -551,6 +595,11 @@ def _run_flow(name: str, folder: Path, mode: str | None, dask_address: Optional[
     _check_folder(folder)
     settings = _settings(mode)
     _check_published(params.get("published"))
+    if params.get("region") or params.get("feeds"):
+        from pipeline.core import configure as _configure_for_region
+
+        _configure_for_region(settings)
+        _check_region(params.get("region"))
     if params.get("db"):
         _open_database(params["db"])
     for key, what in (("manifest_dir", "manifest folder"), ("jsonl_dir", "JSONL folder")):
@@ -620,11 +669,13 @@ def reprocess(
     manifest_dir: Annotated[Optional[str], typer.Option(help="also write a run manifest here")] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help=FOLLOW_HELP)] = False,
+    region: Annotated[Optional[str], typer.Option(help=REGION_HELP)] = None,
+    feed: Annotated[Optional[list[str]], typer.Option(help=FEED_HELP)] = None,
 ) -> None:
     """Reprocess a whole folder (the Prefect flow): records are replaced in place, never duplicated."""
     _run_flow("reprocess", folder, mode, dask_address, as_json, follow_symlinks, jsonl=jsonl or None,
               db=None if db == "" else _database(db), published=published, batch_size=batch_size,
-              manifest_dir=manifest_dir)
+              manifest_dir=manifest_dir, region=region, feeds=_feeds(feed))
 
 
 @app.command()
@@ -639,14 +690,17 @@ def ingest(
     dask_address: Annotated[Optional[str], typer.Option(help=DASK_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help=FOLLOW_HELP)] = False,
+    region: Annotated[Optional[str], typer.Option(help=REGION_HELP)] = None,
+    feed: Annotated[Optional[list[str]], typer.Option(help=FEED_HELP)] = None,
 ) -> None:
     """The nightly ingestion (the Prefect flow): new or changed articles only, and a run manifest."""
     _run_flow("ingest", inbox, mode, dask_address, as_json, follow_symlinks, db=_database(db), jsonl_dir=jsonl_dir,
-              manifest_dir=manifest_dir, published=published, batch_size=batch_size)
+              manifest_dir=manifest_dir, published=published, batch_size=batch_size, region=region,
+              feeds=_feeds(feed))
 
 
 def _deployment_params(inbox: Path, db: Optional[str], manifest_dir: Optional[str], jsonl_dir: Optional[str],
-                       mode: Optional[str]) -> dict:
+                       mode: Optional[str], region: Optional[str] = None, feed: Optional[list[str]] = None) -> dict:
     """The checked parameters of the nightly run: an inbox that exists (created if missing, said so), a
     database that opens, writable output folders."""
     import flows
@@ -661,8 +715,9 @@ def _deployment_params(inbox: Path, db: Optional[str], manifest_dir: Optional[st
     db = _database(db)
     _open_database(db)
     settings = _settings(mode)
+    _check_region(region)
     params = flows.deployment_parameters(str(inbox), db, manifest_dir=manifest_dir, jsonl_dir=jsonl_dir,
-                                         ner_mode=settings.ner_mode)
+                                         ner_mode=settings.ner_mode, region=region, feeds=_feeds(feed))
     _check_writable(Path(params["manifest_dir"]), "manifest folder")
     if params.get("jsonl_dir"):
         _check_writable(Path(params["jsonl_dir"]), "JSONL folder")
@@ -679,13 +734,15 @@ def deploy(
     manifest_dir: Annotated[Optional[str], typer.Option(help="run manifests (default: beside the inbox)")] = None,
     jsonl_dir: Annotated[Optional[str], typer.Option(help="also write each batch's records to JSONL files here")] = None,
     mode: Annotated[Optional[str], typer.Option(help=MODE_HELP)] = None,
+    region: Annotated[Optional[str], typer.Option(help=REGION_HELP)] = None,
+    feed: Annotated[Optional[list[str]], typer.Option(help=FEED_HELP)] = None,
 ) -> None:
     """Register the nightly deployment (ingest at 02:00 Asia/Shanghai) with the Prefect server
     PREFECT_API_URL names; then run `prefect worker start --pool zhnews`."""
     if not os.environ.get("PREFECT_API_URL"):
         _fail(EXIT_CONFIG, "PREFECT_API_URL is not set: start a server (`make prefect-server`) and "
                            "`export PREFECT_API_URL=http://127.0.0.1:4200/api`")
-    params = _deployment_params(inbox, db, manifest_dir, jsonl_dir, mode)
+    params = _deployment_params(inbox, db, manifest_dir, jsonl_dir, mode, region, feed)
     _local_prefect()
     import flows
 
@@ -704,12 +761,14 @@ def serve(
     manifest_dir: Annotated[Optional[str], typer.Option(help="run manifests (default: beside the inbox)")] = None,
     jsonl_dir: Annotated[Optional[str], typer.Option(help="also write each batch's records to JSONL files here")] = None,
     mode: Annotated[Optional[str], typer.Option(help=MODE_HELP)] = None,
+    region: Annotated[Optional[str], typer.Option(help=REGION_HELP)] = None,
+    feed: Annotated[Optional[list[str]], typer.Option(help=FEED_HELP)] = None,
 ) -> None:
     """Serve the nightly deployment (ingest at 02:00 Asia/Shanghai) from this process, with a local Prefect
     server and its scheduler unless PREFECT_API_URL names one. Ctrl-C or SIGTERM stops it."""
     _check_folder(inbox, "inbox")
     server = _local_prefect(ephemeral=False)  # before Prefect is imported: it reads PREFECT_API_URL once
-    params = _deployment_params(inbox, db, manifest_dir, jsonl_dir, mode)
+    params = _deployment_params(inbox, db, manifest_dir, jsonl_dir, mode, region, feed)
     import flows
 
     def stop(signum, _frame) -> None:

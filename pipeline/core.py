@@ -63,16 +63,32 @@ class Pipeline:
         self.cancel = None  # a threading.Event: when set, the article in flight stops at its next stage
 
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
-                 encoding: str = "utf-8", raw: bytes | None = None, notes: tuple = ()) -> R.ArticleBase:
-        """The record of one article's decoded `text` (`notes`: the decoder's warnings about it)."""
+                 encoding: str = "utf-8", raw: bytes | None = None, notes: tuple = (), region: str | None = None,
+                 region_from: str | None = None) -> R.ArticleBase:
+        """The record of one article's decoded `text` (`notes`: the decoder's warnings about it). `region`
+        fixes the article's market region (`rules/region.yaml`) instead of detecting it; `region_from` says
+        who fixed it (argument, input, feed)."""
+        region = self.check_region(region)
         try:
             return self._extract(text, published=published, source=source, encoding=encoding, raw=raw,
-                                 notes=notes)
+                                 notes=notes, region=region,
+                                 region_from=(region_from or "argument") if region else None)
         except TimeoutError as exc:
             raise ArticleTimeout(f"gave up after the {self.limits.max_seconds:g} s limit ({exc})",
                                  source=source) from exc
 
-    def _extract(self, text: str, *, published, source, encoding, raw, notes) -> R.ArticleBase:
+    def check_region(self, region: str | None) -> str | None:
+        """A caller's region, checked against `rules/region.yaml` (a bad one is the caller's error)."""
+        if not region:
+            return None
+        known = getattr(self.rules.compiled.get("region"), "regions", {})
+        if region not in known:
+            raise ZhnewsError(f"region must be one of {', '.join(known)}, got {region!r}")
+        return region
+
+    def _extract(self, text: str, *, published, source, encoding, raw, notes, region=None,
+                 region_from=None) -> R.ArticleBase:
+        fixed_region = region
         deadline = time.process_time() + self.limits.max_seconds
         lap = self._stopwatch(deadline)
         norm = normalise(text, encoding=encoding, notes=notes)
@@ -90,6 +106,7 @@ class Pipeline:
         ctx = Context(norm=norm, tokens=tokens, table_mask=mask, deadline=deadline)
         ctx.published = _parse_published(published)
         ctx.published_from = "argument" if ctx.published else None
+        ctx.region, ctx.region_from = fixed_region, region_from
         for st in self.stages:
             if st.prepare is not None:
                 st.prepare(ctx, self.rules.compiled[st.name])
@@ -122,6 +139,14 @@ class Pipeline:
             warnings.append(R.Warning(code=code, message=_safe(message), start=os_, end=oe,
                                       text=_safe(text[os_:oe])))
 
+        evidence = []
+        for ev in ctx.region_evidence:
+            es = ee = None
+            if ev.start is not None and ev.end is not None and ev.end > ev.start:
+                es, ee = norm.span(ev.start, ev.end)
+            evidence.append(R.RegionEvidence(signal=ev.signal, region=ev.region, kind=ev.kind, weight=ev.weight,
+                                             start=es, end=ee, text=_safe(text[es:ee]) if es is not None else None))
+
         title = norm.metadata.get("title")
         ref = ctx.published
         record = self.record_model(
@@ -130,6 +155,9 @@ class Pipeline:
             title=title if isinstance(title, str) else None,
             published=ref.isoformat() if ref else None,
             published_from=ctx.published_from if ref else None,
+            region=ctx.region,
+            region_from=ctx.region_from if ctx.region else None,
+            region_evidence=evidence,
             script=norm.script,
             encoding=encoding,
             metadata=norm.metadata,
@@ -156,8 +184,8 @@ class Pipeline:
                 raise Cancelled(f"interrupted after the {name} stage")
         return lap
 
-    def records(self, raw: bytes, *, source: str | None = None,
-                published: str | date | None = None) -> list[R.ArticleBase]:
+    def records(self, raw: bytes, *, source: str | None = None, published: str | date | None = None,
+                region: str | None = None, region_from: str | None = None) -> list[R.ArticleBase]:
         """The record(s) of one article given as bytes: one, or one per part when the article is larger
         than the size limit and the policy is to split it (each part's offsets still index the whole
         decoded text; its source says which part it is)."""
@@ -165,7 +193,7 @@ class Pipeline:
         text, encoding = decoded.text, decoded.encoding
         if len(raw) <= self.limits.max_bytes:
             return [self(text, published=published, source=source, encoding=encoding, raw=raw,
-                         notes=decoded.notes)]
+                         notes=decoded.notes, region=region, region_from=region_from)]
         if self.limits.oversize == "refuse":
             raise self.too_large(raw, source)
         max_chars = max(1000, self.limits.max_bytes * len(text) // len(raw))
@@ -173,6 +201,7 @@ class Pipeline:
         out = []
         for i, (start, end) in enumerate(parts, 1):
             part = self(text[start:end], published=published, encoding=encoding, notes=decoded.notes,
+                        region=region, region_from=region_from,
                         source=f"{source or ''}#part{i}of{len(parts)}",
                         raw=raw + f"\x00part {i} of {len(parts)}".encode())
             out.append(_shifted(part, start, {"part": i, "parts": len(parts), "offset": start}))
@@ -238,12 +267,15 @@ def default_pipeline() -> Pipeline:
     return _DEFAULT
 
 
-def extract(text: str, *, published: str | date | None = None, source: str | None = None) -> R.ArticleBase:
-    """Extract one article given as text. `published` (YYYY-MM-DD) overrides the article's own date."""
-    return default_pipeline()(text, published=published, source=source)
+def extract(text: str, *, published: str | date | None = None, source: str | None = None,
+            region: str | None = None, region_from: str | None = None) -> R.ArticleBase:
+    """Extract one article given as text. `published` (YYYY-MM-DD) overrides the article's own date;
+    `region` (mainland, hong_kong, taiwan, ...) its detected market region."""
+    return default_pipeline()(text, published=published, source=source, region=region, region_from=region_from)
 
 
-def extract_bytes(raw: bytes, *, published: str | date | None = None, source: str | None = None) -> R.ArticleBase:
+def extract_bytes(raw: bytes, *, published: str | date | None = None, source: str | None = None,
+                  region: str | None = None, region_from: str | None = None) -> R.ArticleBase:
     """Extract one article given as bytes; the encoding is detected and named in the record. An article
     over the size limit raises `ArticleTooLarge` here; `extract_records` splits it instead."""
     decoded = decode(raw, source=source)
@@ -251,20 +283,22 @@ def extract_bytes(raw: bytes, *, published: str | date | None = None, source: st
     if len(raw) > pipeline.limits.max_bytes:
         raise pipeline.too_large(raw, source)
     return pipeline(decoded.text, published=published, source=source, encoding=decoded.encoding, raw=raw,
-                    notes=decoded.notes)
+                    notes=decoded.notes, region=region, region_from=region_from)
 
 
-def extract_records(raw: bytes, *, published: str | date | None = None,
-                    source: str | None = None) -> list[R.ArticleBase]:
+def extract_records(raw: bytes, *, published: str | date | None = None, source: str | None = None,
+                    region: str | None = None, region_from: str | None = None) -> list[R.ArticleBase]:
     """Extract one article given as bytes into one record, or one per part when it is over the size limit."""
-    return default_pipeline().records(raw, source=source, published=published)
+    return default_pipeline().records(raw, source=source, published=published, region=region,
+                                      region_from=region_from)
 
 
-def extract_file(path: str | Path, *, published: str | date | None = None) -> R.ArticleBase:
+def extract_file(path: str | Path, *, published: str | date | None = None,
+                 region: str | None = None) -> R.ArticleBase:
     """Extract one article file. Raises `ArticleError` (with the file name) when it cannot be read: a FIFO,
     a socket or a device is refused, never read (it could block)."""
     raw = sources.read_article(path)
-    return extract_bytes(raw, published=published, source=sources.source_name(path))
+    return extract_bytes(raw, published=published, source=sources.source_name(path), region=region)
 
 
 ARTICLE_SUFFIXES = sources.ARTICLE_SUFFIXES
@@ -276,8 +310,8 @@ def find_articles(paths, *, follow_symlinks: bool = False) -> list[sources.Artic
     return sources.find_articles(paths, follow_symlinks=follow_symlinks)
 
 
-def file_records(path, *, published: str | date | None = None, follow_symlinks: bool = False
-                 ) -> list[R.ArticleBase | R.ErrorRecord]:
+def file_records(path, *, published: str | date | None = None, follow_symlinks: bool = False,
+                 region: str | None = None, region_from: str | None = None) -> list[R.ArticleBase | R.ErrorRecord]:
     """The record(s) of one article file, or one error record when it cannot be read or processed: a bad
     article never stops a run. Only a configuration error (`RulesError`) is raised."""
     name = path.source if isinstance(path, sources.ArticleFile) else sources.source_name(path)
@@ -285,16 +319,17 @@ def file_records(path, *, published: str | date | None = None, follow_symlinks: 
         raw = sources.read_article(path, follow_symlinks=follow_symlinks)
     except ReadError as exc:
         return [error_record(exc, source=name, path=path)]
-    return records_of_bytes(raw, source=name, published=published, path=path)
+    return records_of_bytes(raw, source=name, published=published, path=path, region=region, region_from=region_from)
 
 
 def records_of_bytes(raw: bytes, *, source: str | None, published: str | date | None = None,
-                     path=None) -> list[R.ArticleBase | R.ErrorRecord]:
+                     path=None, region: str | None = None, region_from: str | None = None,
+                     ) -> list[R.ArticleBase | R.ErrorRecord]:
     """The record(s) of one article given as bytes, or one error record when it cannot be processed.
     Only a configuration error (`RulesError`) and an interruption (`Cancelled`) are raised. `path`: the
     file it came from, whose name's bytes are kept when they are not UTF-8."""
     try:
-        out = extract_records(raw, published=published, source=source)
+        out = extract_records(raw, published=published, source=source, region=region, region_from=region_from)
     except (RulesError, Cancelled):
         raise
     except Exception as exc:  # noqa: BLE001 - one bad article never stops the run

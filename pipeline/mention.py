@@ -38,6 +38,10 @@ class Context:
     published: date | None = None
     published_from: str | None = None  # argument, front_matter, sign_off, dateline
     warnings: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, message, norm span
+    region: str | None = None  # the article's market region (pipeline.region): mainland, hong_kong, taiwan ...
+    region_from: str | None = None  # argument, input, feed, signals
+    region_evidence: list = field(default_factory=list)  # the signals that decided (pipeline.region.Evidence)
+    units: dict = field(default_factory=dict)  # what a bare 元 / $ means here: currency, dollar, currency_from
     deadline: float | None = None  # time.process_time() after which the article is abandoned
 
     @property

@@ -15,7 +15,10 @@ def plain(d: Decimal) -> Decimal:
 
 
 def parse_chinese(text: str, rules: Rules) -> Decimal | None:
-    """二十五万 -> 250000, 三千五百万 -> 35000000, 二零二四 -> 2024, 两 -> 2, 十二 -> 12."""
+    """二十五万 -> 250000, 三千五百万 -> 35000000, 二零二四 -> 2024, 两 -> 2, 十二 -> 12.
+
+    A numeral whose units do not fall (七十百) or with two digits side by side among its units (二三十,
+    三四千: an approximate "twenty or thirty", see `adjacent_bounds`) is no single number: None."""
     num_rules = rules.number
     digits, small, large = num_rules.digits, num_rules.small_units, num_rules.large_units
     if not text:
@@ -34,11 +37,18 @@ def parse_chinese(text: str, rules: Rules) -> Decimal | None:
     total = Decimal(0)
     section = Decimal(0)
     num: Decimal | None = None
+    last_small = None  # the last small unit of this section: the next one must be smaller
     for ch in text:
         if ch in digits:
+            if num:  # a digit right after a non-zero digit: 二三十
+                return None
             num = Decimal(digits[ch])
         elif ch in small:
-            section += (num if num is not None else 1) * small[ch]
+            unit = small[ch]
+            if last_small is not None and unit >= last_small:
+                return None  # 七十百: units rise
+            last_small = unit
+            section += (num if num is not None else 1) * unit
             num = None
         elif ch in large:
             unit = large[ch]
@@ -48,9 +58,45 @@ def parse_chinese(text: str, rules: Rules) -> Decimal | None:
                 total += (section + (num or 0)) * unit
             section = Decimal(0)
             num = None
+            last_small = None
         else:
             return None
     return total + section + (num or 0)
+
+
+def adjacent_bounds(text: str, rules: Rules) -> tuple[Decimal, Decimal] | None:
+    """Two neighbouring digits read as "this or the next": 二三十 -> (20, 30), 三四千万 -> (3000万, 4000万),
+    十七八 -> (17, 18), 一两万 -> (1万, 2万), 八九 -> (8, 9). None for any other text."""
+    digits = rules.number.digits
+    t = text.replace(" ", "")
+    for i in range(len(t) - 1):
+        a, b = t[i], t[i + 1]
+        if a in digits and b in digits and digits[a] and digits[b] == digits[a] + 1:
+            low = parse_chinese(t[:i + 1] + t[i + 2:], rules)
+            high = parse_chinese(t[:i] + t[i + 1:], rules)
+            if low is not None and high is not None and low < high and (len(t) == 2 or has_unit(t, rules)):
+                return low, high
+            return None
+    return None
+
+
+def step_of(text: str, rules: Rules) -> Decimal | None:
+    """One step of the last digit written, for "N and more" (3000多 -> 1000, 3500多 -> 100, 十多 -> 10,
+    一百多 -> 100, 35多 -> 1); None for a decimal (2.5多 has no step)."""
+    t = text.replace(" ", "").replace(",", "")
+    if not t:
+        return None
+    if t[0].isdigit():
+        if "." in t:
+            return None
+        stripped = t.rstrip("0")
+        return Decimal(10) ** (len(t) - len(stripped)) if stripped else None
+    n = rules.number
+    if t[-1] in n.small_units:
+        return Decimal(n.small_units[t[-1]])
+    if t[-1] in n.large_units:
+        return Decimal(n.large_units[t[-1]])
+    return Decimal(1)
 
 
 def parse_number(text: str, rules: Rules) -> Decimal | None:
@@ -82,6 +128,20 @@ def trailing_large_unit(text: str, rules: Rules) -> Decimal | None:
     if text and text[-1] in rules.number.large_units:
         return Decimal(rules.number.large_units[text[-1]])
     return None
+
+
+def trailing_units(text: str, rules: Rules) -> Decimal | None:
+    """The units a Chinese numeral ends in, small ones included, to share with a bare digit at the other end
+    of a range: 九百 -> 100 (七到九百), 三千万 -> 10000 (两到三千万 shares 千万: the caller multiplies by the
+    run of units after the last digit), 三仟 -> 1000. None when it ends in a digit."""
+    n = rules.number
+    value = Decimal(1)
+    i = len(text)
+    while i > 0 and (text[i - 1] in n.small_units or text[i - 1] in n.large_units):
+        ch = text[i - 1]
+        value *= n.small_units.get(ch) or n.large_units[ch]
+        i -= 1
+    return value if i < len(text) else None
 
 
 def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:

@@ -61,6 +61,20 @@ class Warning(Frozen):  # noqa: A001 - the record field is called `warnings`
     text: str | None = Field(None, description="the text of that span")
 
 
+class RegionEvidence(Frozen):
+    """One signal that decided the article's region: `signal` as matched (normalised), the region and kind it
+    speaks for, its weight; `start`, `end`, `text` in the original (None for the script as a whole)."""
+
+    signal: str = Field(description="the signal as matched in the normalised text: 港元, 台股, 【台北报导】, 著")
+    region: str = Field(description="the region it speaks for")
+    kind: str = Field(description="byline, vocabulary, currency, market, institution, place, company, code, "
+                                  "variant (a regional character form) or script")
+    weight: float = Field(description="what it added to its region's score (rules/region.yaml)")
+    start: int | None = Field(None, description="offset in the original text; null for the script as a whole")
+    end: int | None = Field(None, description="offset after it")
+    text: str | None = Field(None, description="the original text at [start, end)")
+
+
 class ArticleBase(Frozen):
     """What every record says about its article; the item lists come from the registered families."""
 
@@ -73,6 +87,12 @@ class ArticleBase(Frozen):
     published_from: str | None = Field(
         None, description="where `published` came from: argument, front_matter, sign_off, dateline"
     )
+    region: str | None = Field(None, pattern=r"^[a-z_]+$", description=(
+        "the article's market region, which decides a bare 元 / 角 / 分 / $: mainland, hong_kong, taiwan, macau, "
+        "singapore, malaysia, other (rules/region.yaml); null when unknown or contested"))
+    region_from: str | None = Field(None, description="where `region` came from: argument, input, feed, signals")
+    region_evidence: list[RegionEvidence] = Field(default_factory=list, description=(
+        "the signals that decided `region` (also when a caller fixed it: a disagreement is a warning)"))
     script: Script = Field(description="the script the article is written in")
     encoding: str = Field(description="the encoding its bytes were read in (utf-8, gb18030, big5hkscs, mixed, ...)")
     metadata: dict[str, Any] = Field(default_factory=dict, description="the front matter (and, for a part of an "

@@ -20,6 +20,7 @@ message naming the file and the rule, never a run half-way through.
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -69,14 +70,31 @@ class NumberRules(Strict):
 
 class CurrencyForms(Strict):
     names: list[str] = []     # words: before or after the number, and after 元 (1亿元人民币)
-    codes: list[str] = []     # ISO codes and compound forms: before or after the number
+    codes: list[str] = []     # ISO codes: before or after the number, never inside a longer Latin word
     symbols: list[str] = []   # before the number only (US$, HK$, ¥)
+    territories: list[str] = []  # ISO 3166 codes where it is legal tender (resolves 比索 by the country named)
+
+
+class AmbiguousName(Strict):
+    candidates: list[str]
+    default: str | None = None
+
+
+class NonIso(Strict):
+    forms: list[str]
+    decision: str
+    why: str
 
 
 class CurrencyRules(Strict):
     family: str
+    generated: dict[str, Any] = {}
     currencies: dict[str, CurrencyForms]
-    generic: list[str]        # after the number only: the local unit (元, 块); see money.yaml
+    generic: list[str]        # after the number only: the local unit (元, 块); the article's region decides
+    named_subunits: dict[str, tuple[str, Decimal]] = {}  # cents that name their currency: 美仙 -> USD 0.01
+    ambiguous: dict[str, AmbiguousName] = {}  # 比索, 克朗: resolved by the country named
+    territory_names: dict[str, list[str]] = {}
+    non_iso: list[NonIso] = []  # documented decisions on units that are not ISO 4217 currencies
 
     @field_validator("currencies")
     @classmethod

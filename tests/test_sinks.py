@@ -175,7 +175,8 @@ def test_mention_rows_carry_every_item_field(tmp_path):
 
     record = extract("公司CEO张晓明表示,去年募资约28亿港元,每股作价16.5港元。", published="2025-09-01")
     rows = {(r["family"], r["text"]): r for r in mention_rows(record)}
-    assert rows[("money", "28亿港元")]["attrs"] == {"qualifier": "approx", "per_share": False}
+    money_attrs = {"qualifier": "approx", "per_share": False, "currency_from": "explicit", "per_unit": None}
+    assert rows[("money", "28亿港元")]["attrs"] == money_attrs  # currency_from, per_unit: issue 16
     assert rows[("money", "16.5港元")]["attrs"]["per_share"] is True
     attrs = rows[("date", "去年")]["attrs"]  # every date field without a column: year_from, relative, ...
     assert attrs["year_inferred"] is True and attrs["year_from"] == "reference"
@@ -187,7 +188,7 @@ def test_mention_rows_carry_every_item_field(tmp_path):
     sink.commit()
     with create_engine(url).connect() as conn:
         got = conn.execute(select(mentions.c.attrs).where(mentions.c.text == "28亿港元")).scalar()
-    assert got == {"qualifier": "approx", "per_share": False}
+    assert got == money_attrs
 
 
 # ------------------------------------------------------------------------------------------------

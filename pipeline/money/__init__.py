@@ -7,7 +7,7 @@ bare 元). Rules: `rules/money.yaml`, with the currencies of `rules/currency.yam
 
 from __future__ import annotations
 
-from pipeline.mention import resolve_candidates, select_longest
+from pipeline.mention import select_longest
 from pipeline.money.extract import extract_money
 from pipeline.money.items import ExchangeRate, Money
 from pipeline.money.resolve import RESOLVERS, finish_money
@@ -16,21 +16,30 @@ from pipeline.registry import Family, Stage, register
 
 
 def run(ctx, rules: CompiledMoney, found) -> list:
-    candidates = extract_money(ctx, rules)
-    return finish_money(ctx, select_longest(resolve_candidates(candidates, RESOLVERS, ctx, rules)), rules)
+    resolved = []
+    for c in extract_money(ctx, rules):
+        got = RESOLVERS[c.rule.resolve](c, ctx, rules)
+        if isinstance(got, list):  # $20,300美圆: one span, two amounts
+            resolved += got
+        elif got is not None:
+            resolved.append(got)
+    return finish_money(ctx, select_longest(resolved), rules)
 
 
 def _user_words(rules) -> list[str]:
     """Currency words the segmenter keeps whole."""
     cur = rules.currency
     forms = [f for c in cur.currencies.values() for f in c.names + c.codes + c.symbols] + cur.generic
+    forms += list(cur.ambiguous) + list(cur.named_subunits)
     return [f for f in forms if len(f) > 1 and not f.isascii()]
 
 
 def _money_detail(i: dict) -> str:
     rng = f"–{i['value_max']}" if i.get("value_max") else ""
-    return (f"{i['value']}{rng} {i['currency']}{' ' + i['qualifier'] if i.get('qualifier') else ''}"
-            f"{' per share' if i.get('per_share') else ''}")
+    cur = i.get("currency") or "currency unresolved"
+    how = f" ({i['currency_from']})" if i.get("currency_from") not in (None, "explicit") else ""
+    return (f"{i['value']}{rng} {cur}{how}{' ' + i['qualifier'] if i.get('qualifier') else ''}"
+            f"{' per share' if i.get('per_share') else ''}{' per ' + i['per_unit'] if i.get('per_unit') else ''}")
 
 
 MONEY = Family(

@@ -1,4 +1,5 @@
-"""The stock-code room: （股份代號：3896）, 納斯達克股票代碼：KC, 3896.HK, 600519.SH, NASDAQ: KC.
+"""The stock-code room: （股份代號：3896）, 納斯達克股票代碼：KC, 3896.HK, 600519.SH, SH600519, 000402SZ,
+NQ873122, 贵州茅台(600519), 台積電(2330), BABA.N, NASDAQ: KC.
 
 extract (spans: the `code` group of each pattern of `rules/stock_code.yaml`, anywhere in the article,
 tables included) -> resolve (exchange and company) -> the longest non-overlapping."""
@@ -16,7 +17,7 @@ from pipeline.registry import Family, Stage, register
 from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict, alternation
 from pipeline.stock_code.resolve import RESOLVERS
 
-Exchange = Literal["HKEX", "NASDAQ", "NYSE", "SSE", "SZSE", "BSE"]
+Exchange = Literal["HKEX", "NASDAQ", "NYSE", "SSE", "SZSE", "BSE", "NEEQ", "TWSE", "TPEX", "SGX"]
 
 
 class StockCode(Item):
@@ -29,9 +30,14 @@ class StockCodeRules(Strict):
     family: str
     exchanges: dict[Exchange, list[str]]
     suffixes: dict[str, Exchange]
+    prefixes: dict[str, Exchange]
     exchange_labels: dict[str, Exchange]
     by_length: dict[int, Exchange]
     mainland_prefixes: dict[str, Exchange]
+    board_codes: list[str]
+    board_words: dict[Exchange, list[str]]
+    four_digit_regions: dict[str, Exchange]
+    taiwan_otc_words: list[str]
     label_window: int
     paragraph_window: int
     company_window: int
@@ -58,8 +64,8 @@ def extract_stock_code(ctx, rules: CompiledStockCode) -> list[Candidate]:
 
 def run(ctx, rules: CompiledStockCode, found) -> list:
     entities = found.get("entity", [])
-    return select_longest([RESOLVERS[c.rule.resolve](c, ctx, rules, entities)
-                           for c in extract_stock_code(ctx, rules)])
+    got = (RESOLVERS[c.rule.resolve](c, ctx, rules, entities) for c in extract_stock_code(ctx, rules))
+    return select_longest([m for m in got if m is not None])
 
 
 register(

@@ -8,6 +8,7 @@ The stages and families come from `pipeline.registry`; this module names none of
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from datetime import date
@@ -61,6 +62,11 @@ class Pipeline:
         self.record_model = R.article_model()
         self.fingerprint = fingerprint(settings.rules_dir, settings=(settings.ner_mode, settings.segmenter))
         self.cancel = None  # a threading.Event: when set, the article in flight stops at its next stage
+        # The rules, dictionaries and prefix trees just built live as long as the process: hand them to the
+        # permanent generation so that the collector's full passes stop walking them (one full pass over
+        # them cost 0.15 s; without this the pipeline spends a tenth of its time there on long runs).
+        gc.collect()
+        gc.freeze()
 
     def __call__(self, text: str, *, published: str | date | None = None, source: str | None = None,
                  encoding: str = "utf-8", raw: bytes | None = None, notes: tuple = (), region: str | None = None,

@@ -323,3 +323,37 @@ def test_postgres_migration_to_typed_columns_keeps_and_types_the_rows(postgres_u
     engine.dispose()
     assert (str(row[0]), row[1], row[2]) == ("2025-06-30", True, "old.txt")
     assert str(num) == "2800000000" and version == 5
+
+
+def test_output_to_dev_null_or_a_fifo_is_written_in_place_never_replaced(tmp_path, results):
+    """`zhnews extract -o /dev/null` (and a FIFO a reader drains) must not be renamed over: the device stays a
+    device, no temporary file or errors file is left in its folder, and the records reach a FIFO's reader."""
+    import os
+    import stat
+    import subprocess
+    import sys
+    import threading
+
+    from conftest import ROOT
+
+    before = os.stat("/dev/null")
+    res = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(ROOT / "corpus"), "-o", "/dev/null"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert res.returncode == 0, res.stderr
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
+    assert not [n for n in os.listdir("/dev") if n.startswith(".null.") or n.startswith("null.")]
+
+    fifo = tmp_path / "records.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    recs, err = results
+    sink = JsonlSink(fifo)
+    sink.write(recs + [err])  # the error record goes to stderr: there is no folder of its own to put it in
+    sink.commit()
+    reader.join(30)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert [json.loads(line)["doc_id"] for line in got[0].splitlines()] == [r.doc_id for r in recs]
+    assert sorted(os.listdir(tmp_path)) == ["records.fifo"]

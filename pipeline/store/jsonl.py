@@ -40,6 +40,10 @@ class JsonlSink:
         if self.to_stdout:
             self._out = sys.stdout
             self._err_path = Path(errors_path) if errors_path else None
+        elif _special(Path(path)):  # /dev/null, a FIFO: written in place, errors to stderr unless given
+            self.path = Path(path)
+            self._err_path = Path(errors_path) if errors_path else None
+            self._out = _Direct(self.path)
         else:
             self.path = Path(path)
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,7 +54,7 @@ class JsonlSink:
 
     @staticmethod
     def _temp(path: Path):
-        return _temp_beside(path)
+        return _Direct(path) if _special(path) else _temp_beside(path)
 
     def write(self, results: Iterable[Result]) -> None:
         for r in results:
@@ -58,7 +62,7 @@ class JsonlSink:
                 self.errors += 1
                 if self._err is not None:
                     self._err.handle.write(r.model_dump_json() + "\n")
-                else:  # no errors file with stdout output: errors go to stderr as JSON lines
+                else:  # no errors file (stdout or a device as output): errors go to stderr as JSON lines
                     sys.stderr.write(r.model_dump_json() + "\n")
             else:
                 self.records += 1
@@ -79,17 +83,15 @@ class JsonlSink:
         if self._err is not None:
             # an errors file is left only when there were errors; a stale one from an earlier run goes
             self._err.finish(self._err_path if self.errors else None)
-            if not self.errors and self._err_path.exists():
+            if not self.errors and self._err_path.exists() and not _special(self._err_path):
                 self._err_path.unlink()
 
     def abort(self) -> None:
         """Drop what this run wrote: the previous files stay as they were."""
         if not self.to_stdout:
-            _discard(self._out.handle, self._out.name)
-            self._out.done = True
+            self._out.discard()
         if self._err is not None:
-            _discard(self._err.handle, self._err.name)
-            self._err.done = True
+            self._err.discard()
 
 
 class _Temp:
@@ -113,6 +115,46 @@ class _Temp:
             _discard(self.handle, self.name)
             raise SinkError(f"cannot write {target or self.name}: {exc.strerror or exc}") from exc
         _discard(self.handle, self.name)
+
+    def discard(self) -> None:
+        _discard(self.handle, self.name)
+        self.done = True
+
+
+class _Direct:
+    """Output to a file that is not a regular file (/dev/null, a FIFO, a terminal): written in place, never
+    replaced by a rename (which would put a regular file where the device was)."""
+
+    def __init__(self, path: Path):
+        try:
+            self.handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in finish
+        except OSError as exc:
+            raise SinkError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        self.name, self.done = str(path), False
+
+    def finish(self, target: Path | None) -> None:
+        if self.done:
+            return
+        self.done = True
+        try:
+            self.handle.close()
+        except OSError as exc:
+            raise SinkError(f"cannot write {self.name}: {exc.strerror or exc}") from exc
+
+    def discard(self) -> None:
+        self.done = True
+        try:
+            self.handle.close()
+        except OSError:
+            pass
+
+
+def _special(path: Path) -> bool:
+    """`path` exists and is not a regular file (a device, a FIFO, a socket)."""
+    try:
+        return not path.is_file() and path.exists() and not path.is_dir()
+    except OSError:
+        return False
 
 
 def _discard(handle, name: str) -> None:
@@ -174,12 +216,13 @@ def _temp_beside(path: Path) -> _Temp:
 
 def atomic_write(path: str | Path, text: str) -> None:
     """`text` into `path`, through a temporary file renamed into place: a reader sees the old file or the
-    whole new one. Raises `SinkError` (a full disk, a read-only folder), leaving nothing behind."""
-    temp = _temp_beside(Path(path))
+    whole new one (a device or FIFO is written in place). Raises `SinkError` (a full disk, a read-only
+    folder), leaving nothing behind."""
+    temp = JsonlSink._temp(Path(path))
     try:
         temp.handle.write(text)
     except OSError as exc:
-        _discard(temp.handle, temp.name)
+        temp.discard()
         raise SinkError(f"cannot write {path}: {exc.strerror or exc}") from exc
     temp.finish(Path(path))
 

@@ -91,3 +91,16 @@ def test_the_json_schema_names_itself_and_describes_the_record_fields():
         assert schema["$id"].startswith("urn:zhnews:") and schema["$id"].endswith(PIPELINE_VERSION)
         undescribed = [k for k, v in schema["properties"].items() if "description" not in v]
         assert not undescribed, undescribed
+
+
+def test_the_json_schema_describes_every_field_of_every_item():
+    """Every property of the record and of every item model (money, dates, entities, table cells, warnings,
+    region evidence, ...) says what it holds: the schema is what a data team reads."""
+    from pipeline.records import json_schema
+
+    for error in (False, True):
+        schema = json_schema(error=error)
+        undescribed = [f"{name}.{k}" for name, node in [("record", schema), *schema.get("$defs", {}).items()]
+                       for k, v in node.get("properties", {}).items() if "description" not in v]
+        assert not undescribed, undescribed
+    assert len(json_schema()["$defs"]) >= 8

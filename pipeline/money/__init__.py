@@ -45,13 +45,13 @@ def _money_detail(i: dict) -> str:
 MONEY = Family(
     name="money", field="money", item=Money, order=20, rank=30, title="Money",
     columns={"value": "value", "value_max": "value_max", "unit": "currency"},
-    colours={"money": "#fdffb6"}, detail=_money_detail,
+    colours={"money": "#EEDD88"}, detail=_money_detail,
     keys=("value", "value_max", "currency"), secondary=("qualifier", "per_share"),
 )
 EXCHANGE_RATE = Family(
     name="exchange_rate", field="exchange_rates", item=ExchangeRate, order=30, rank=20, title="Exchange rate",
     columns={"value": "value", "unit": "quote", "norm": "base"},
-    colours={"exchange_rates": "#ffc6ff"}, detail=lambda i: f"{i['value']} {i['quote']} per {i['base']}",
+    colours={"exchange_rates": "#AAAA00"}, detail=lambda i: f"{i['value']} {i['quote']} per {i['base']}",
     keys=("value", "base", "quote"),
 )
 STAGE = Stage(

@@ -16,9 +16,9 @@ from pipeline.registry import Family, Stage, register
 
 
 class Percentage(Item):
-    value: ExactDecimal
-    value_max: ExactDecimal | None = None
-    qualifier: Qualifier | None = None
+    value: ExactDecimal = Field(description="in percent (8.5 is 8.5 %; 三成 is 30, 千分之三 0.3); a range's lower bound")
+    value_max: ExactDecimal | None = Field(None, description="the upper bound of a range (5%至8%, 五至七折)")
+    qualifier: Qualifier | None = Field(None, description="approx (约, 数十亿, 3000多), over (超过, 逾, 以上) or under (不超过, 近, 以下), as written")
     points: bool = Field(False, description="percentage points (个百分点), not a percentage")
     discount: bool = Field(False, description="a discount: the share of the full price paid (七五折 -> 75)")
 
@@ -39,7 +39,7 @@ def _detail(i: dict) -> str:
 
 register(
     families=(Family(name="percent", field="percentages", item=Percentage, order=40, rank=40, title="Percentage",
-                     columns={"value": "value", "value_max": "value_max"}, colours={"percentages": "#bdb2ff"},
+                     columns={"value": "value", "value_max": "value_max"}, colours={"percentages": "#FFAABB"},
                      detail=_detail, keys=("value", "value_max"), secondary=("qualifier", "points", "discount")),),
     stages=(Stage(name="percent", order=30, families=("percent",), run=run, schema=PercentRules,
                   compile=lambda spec, rules: CompiledPercent(spec, rules, RESOLVERS)),),

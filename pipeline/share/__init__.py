@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from pipeline.mention import resolve_candidates, select_longest
 from pipeline.money.scan import Scan, ScanPlan
 from pipeline.records import ExactDecimal, Item, Qualifier
@@ -19,9 +21,9 @@ ShareClass = Literal["H", "A", "B", "N", "ADS", "ADR", "GDR", "ordinary"]
 
 
 class Share(Item):
-    value: ExactDecimal
-    share_class: ShareClass | None = None
-    qualifier: Qualifier | None = None
+    value: ExactDecimal = Field(description="the number of shares (a Taiwan 張 is 1,000)")
+    share_class: ShareClass | None = Field(None, description="H, A, B, N, ADS, ADR, GDR or ordinary, when the text says")
+    qualifier: Qualifier | None = Field(None, description="approx (约, 数十亿, 3000多), over (超过, 逾, 以上) or under (不超过, 近, 以下), as written")
 
 
 class Lot(Strict):
@@ -68,7 +70,7 @@ def run(ctx, rules: CompiledShare, found) -> list:
 
 register(
     families=(Family(name="share", field="shares", item=Share, order=60, rank=60, title="Share count",
-                     columns={"value": "value", "unit": "share_class"}, colours={"shares": "#ffadad"},
+                     columns={"value": "value", "unit": "share_class"}, colours={"shares": "#44BB99"},
                      detail=lambda i: f"{i['value']} shares {i.get('share_class') or ''}"
                                       f"{' ' + i['qualifier'] if i.get('qualifier') else ''}",
                      keys=("value",), secondary=("share_class", "qualifier")),),

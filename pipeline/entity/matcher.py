@@ -7,10 +7,35 @@ It matches at the character level, not only on whole jieba tokens:
   stand alone (SEC, not SECOND);
 - pattern rules: a person after a role (CEO王育林, 合伙人牛奎光) or before an honorific (雷军先生), bylines
   (作者|西梅汁), organisation suffixes (…有限公司, …资本, …交易所);
+- our trained model's spans (the `zhnews_ner` component), merged by the policy below;
 - in-document aliases: `Kimi(月之暗面)` makes Kimi an alias of a known organisation;
-- propagation: a name found once by a pattern is found wherever else it occurs.
-Overlaps are resolved longest first; 阿里云 is one organisation (not 阿里 inside it), and 北京市政府 one
-organisation (a place that qualifies an organisation's name is part of it).
+- propagation: a name found once by a pattern or the model is found wherever else it occurs.
+Overlaps among the rules are resolved longest first; 阿里云 is one organisation (not 阿里 inside it), and
+北京市政府 one organisation (a place that qualifies an organisation's name is part of it).
+
+The merge policy, model against rules (`merge_model`; each case has a test in tests/test_ner_merge.py):
+0. Model spans the records never take: one character, except a place in `gpe_abbreviations` (中美,
+   访华: the norm is the full name, 中国, 美国); no Han character (the training data has almost no Latin names: Kimi, ESG, Cloud; the
+   gazetteer knows the Latin names that matter), a person that is not Han characters (B端), white space,
+   brackets, quotes or sentence punctuation inside, and generic organisations: a
+   span that is only a determiner or generic head (本, 该, 子, 审计 in `org_generic_heads`), places and
+   organisation suffixes (本公司, 本集团, 子公司, 香港子公司, 审计委员会).
+1. A model span equal to a rule's span is the rule's: a gazetteer alias keeps its canonical `norm`,
+   `kind` and label (the model saying PERSON for a known company changes nothing), a titled person or a
+   byline keeps its pattern rule id.
+2. A model span inside a rule's span, or crossing one, is dropped: the rule's boundaries win (a
+   gazetteer alias is an exact string; a role, honorific or byline pattern marks a name's edges).
+3. A model span that contains rule spans: a model ORG replaces places inside it (a place that qualifies
+   an organisation is part of its name: 北京大学, 宁波银行); a known organisation followed only by
+   organisation suffixes becomes one ORG with the known `norm` and `kind` (金山云控股有限公司 with
+   金山云 known). Otherwise the model span is dropped: a known organisation or a titled person keeps its
+   boundaries (云知声登陆港交所 is 云知声 + 港交所), and a model PERSON or GPE never swallows a rule span.
+4. A model span that touches no rule span is added as `entity.model`: `norm` is its text (normalised,
+   simplified, spaces removed), `kind` is person or place, and for an organisation the kind its name's
+   ending says (`org_kind_suffixes` in rules/entity.yaml: ...银行 -> company), else none.
+Then aliases and propagation run over rules and model together: `Kimi(月之暗面)` after a model-found
+月之暗面 makes Kimi its alias, and a name the model found once is found at its other occurrences
+(`entity.propagated`).
 """
 
 from __future__ import annotations
@@ -24,6 +49,11 @@ from pipeline.mention import Mention, select_longest
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
 _HAN = regex.compile(r"^\p{Han}+$")
+_HAN_CHAR = regex.compile(r"\p{Han}")
+_TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
+_PERSON_NAME = regex.compile(r"^\p{Han}+(?:[·•]\p{Han}+)*$")  # 王育林, 伊丽莎白·泰勒
+# a name has no white space, brackets, quotes or sentence punctuation inside (· - & . ' may join parts)
+_NOT_IN_NAME = regex.compile(r"[\s\p{Ps}\p{Pe}\p{Pi}\p{Pf}\"，,。、；;：:！!？?|]")
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
 
@@ -67,12 +97,28 @@ class EntityMatcher:
         self.places = frozenset(a for entry in e.all_entries if entry.label == "GPE" for a in entry.aliases)
         self.place_cut = {k: tuple(v) for k, v in e.place_suffix_not_before.items()}
         self.not_after_head = e.org_not_after_head
+        # longest suffix first: 科技公司 before 公司
+        self.kind_suffixes = sorted(((x, k) for k, xs in e.org_kind_suffixes.items() for x in xs),
+                                    key=lambda p: -len(p[0]))
+        self.merge_suffixes = frozenset(self.suffix_strength) | {x for x, _ in self.kind_suffixes}
+        self.merge_suffix_lengths = sorted({len(x) for x in self.merge_suffixes}, reverse=True)
+        self.gpe_abbreviations = dict(e.gpe_abbreviations)
+        self.not_names = frozenset(e.model_not_names)
+        self.generic_latin = frozenset(e.org_generic_latin)
+        self.description_words = frozenset(e.org_description_words) | {w for w in self.generic_heads if len(w) == 1}
+        self.generic_nouns = tuple(sorted(e.org_generic_nouns, key=len, reverse=True))
+        self.known_aliases = frozenset(a for entry in e.all_entries if entry.label != "GPE" for a in entry.aliases)
+        self.determiner_suffix = regex.compile(
+            "[" + regex.escape(e.org_not_after_head) + "](?:" +
+            "|".join(regex.escape(x) for x in sorted(self.merge_suffixes, key=len, reverse=True)) + ")")
         self.paren_rx = regex.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
 
     # --------------------------------------------------------------------------------------------
 
-    def __call__(self, text: str, tokens: list[tuple[str, int, int]]) -> list[Mention]:
+    def __call__(self, text: str, tokens: list[tuple[str, int, int]], model_spans=()) -> list[Mention]:
+        """The entities of `text`: the rules' and, merged with them, `model_spans` ((start, end, label)
+        from the trained model)."""
         tok_at = {t[1]: t for t in tokens}
         tok_end = {t[2]: t for t in tokens}
         starts, ends = tok_at.keys(), tok_end.keys()
@@ -84,9 +130,160 @@ class EntityMatcher:
         # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
         chosen = select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs)
+        if model_spans:
+            chosen = self.merge_model(text, chosen, model_spans, tok_at)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
         return chosen
+
+    # the model ------------------------------------------------------------------------------------
+
+    def merge_model(self, text: str, rules: list[Mention], model_spans, tok_at=None) -> list[Mention]:
+        """The rules' non-overlapping mentions merged with the model's spans, by the policy in the module
+        docstring."""
+        covered = [-1] * len(text)  # index of the rule mention covering each character
+        for i, m in enumerate(rules):
+            covered[m.start:m.end] = [i] * (m.end - m.start)
+        spans = {(m.start, m.end) for m in rules}
+        dropped: set[int] = set()
+        added: list[Mention] = []
+        tok_at = tok_at or {}
+        model_spans = self._consistent(text, [(s, e, label) for s, e, label in model_spans
+                                              if self._acceptable(text[s:e], label)
+                                              and not (label == "ORG" and self._descriptive(text, s, e, tok_at))])
+        for s, e, label in sorted(model_spans):
+            if (s, e) in spans:
+                continue  # case 1: the rule's span, with its norm, kind, label and rule id
+            hit = {covered[i] for i in range(s, e) if covered[i] >= 0}
+            if not hit:  # case 4
+                added.append(self._model_mention(text, s, e, label))
+                continue
+            inside = [rules[i] for i in sorted(hit, key=lambda i: rules[i].start)]
+            if label != "ORG" or not all(s <= m.start and m.end <= e for m in inside):
+                continue  # case 2, and case 3 for PERSON / GPE
+            first = inside[0]
+            if all(m.fields["label"] == "GPE" for m in inside):
+                m = self._model_mention(text, s, e, label)  # case 3: places inside an organisation
+            elif (len(inside) == 1 and first.start == s and first.fields["label"] == "ORG"
+                  and self._only_suffixes(text[first.end:e])):
+                m = self._mention("entity.model", s, e, "ORG", first.fields["norm"], first.fields["kind"])
+            else:
+                continue  # case 3: a known organisation or person keeps its boundaries
+            dropped |= hit
+            added.append(m)
+        kept = [m for i, m in enumerate(rules) if i not in dropped]
+        return sorted(kept + added, key=lambda m: m.start)
+
+    def _acceptable(self, name: str, label: str) -> bool:
+        """Case 0 of the merge policy: False for a span the records never take from the model."""
+        if len(name) == 1:
+            return label == "GPE" and name in self.gpe_abbreviations
+        if name in self.not_names or (label == "PERSON" and any(name.startswith(w) for w in self.not_names)):
+            return False  # 毛利; 陈述乃 (该等陈述乃根据…) is the word 陈述, not a person
+        if not _HAN_CHAR.search(name) or _NOT_IN_NAME.search(name):
+            return False
+        if label == "PERSON" and not _PERSON_NAME.match(name):
+            return False
+        if label == "ORG":
+            latin = _TRAILING_LATIN.search(name)
+            if latin and latin.group() in self.generic_latin:
+                return False  # 港股AGI, 中国AI: a description ending in a common Latin noun
+        return label != "ORG" or not self._generic_org(name)
+
+    def _consistent(self, text: str, spans):
+        """Case 0, the article's own evidence: a name of two or more characters that the model tags at
+        no more than half of the places where the string stands outside the model's other spans is a word
+        the model misread here (毛利, "gross profit", tagged a person in 8 of its 20 places), and none of
+        its spans is kept."""
+        tagged: dict[str, int] = {}
+        for s, e, _ in spans:
+            if e - s >= 2:
+                tagged[text[s:e]] = tagged.get(text[s:e], 0) + 1
+        if not tagged:
+            return spans
+        inside = bytearray(len(text) + 1)  # 1 inside a model span, 2 at its first character
+        for s, e, _ in spans:
+            inside[s:e] = b"\x01" * (e - s)
+        for s, _, _ in spans:
+            inside[s] = 2
+        automaton = ahocorasick.Automaton()
+        for name in tagged:
+            automaton.add_word(name, name)
+        automaton.make_automaton()
+        places = dict.fromkeys(tagged, 0)
+        for last, name in automaton.iter(text):
+            s, e = last - len(name) + 1, last + 1
+            # a place is the name's own span, or text no model span covers
+            if (inside[s] == 2 and (e == len(text) or inside[e] != 1)) or not any(inside[s:e]):
+                places[name] += 1
+        return [x for x in spans if x[1] - x[0] < 2 or 2 * tagged[text[x[0]:x[1]]] > places[text[x[0]:x[1]]]]
+
+    def _descriptive(self, text: str, s: int, e: int, tok_at) -> bool:
+        """A description, not a name: a generic noun (`org_generic_nouns`: 公司) after words of two or more
+        characters that the segmenter's dictionary knows, places and numbers (联营公司, 三家公司,
+        中国顶尖技术公司, AI公司); a name has a word of its own (托塔尔公司, KMC公司). 英国石油公司 is lost:
+        the price of 同业公司."""
+        name = text[s:e]
+        noun = next((x for x in self.generic_nouns if name.endswith(x)), None)
+        if noun is None:
+            return False
+        head_end, pos = e - len(noun), s
+        whole = tok_at.get(s)
+        if whole is not None and whole[2] == e:  # one word: 联营公司 is common, 星河动力公司 is not a word
+            return whole[0] not in self.known_aliases and self.freq(whole[0]) > 0
+        while pos < head_end:
+            tok = tok_at.get(pos)
+            if tok is None or tok[2] > head_end:
+                return False  # the head is not whole tokens: leave it to the model
+            word = tok[0]
+            if len(word) == 1 and not (word.isdigit() or word in self.description_words):
+                return False  # a name-like run of single characters (托塔尔); 未, 各 begin descriptions
+            if word in self.known_aliases or not (self.freq(word) > 0 or word in self.generic_latin
+                                                   or word in self.places or word.isdigit()):
+                return False
+            pos = tok[2]
+        return True
+
+    def _generic_org(self, name: str) -> bool:
+        """Only generic heads, places and suffixes (本公司, 子公司, 香港子公司, 审计委员会), or a determiner
+        before a suffix inside (指本公司, 审阅本公司)."""
+        if self.determiner_suffix.search(name):
+            return True
+        rest = name
+        while rest:
+            for n in range(min(len(rest), 8), 0, -1):
+                head = rest[:n]
+                if (head in self.generic_heads or head in self.places or head in self.merge_suffixes
+                        or head in self.generic_latin):
+                    rest = rest[n:]
+                    break
+            else:
+                return False
+        return True
+
+    def _model_mention(self, text: str, s: int, e: int, label: str) -> Mention:
+        name = text[s:e].replace(" ", "")
+        if label == "GPE" and name in self.gpe_abbreviations:
+            return self._mention("entity.model", s, e, label, self.gpe_abbreviations[name], "place", tentative=True)
+        if label == "PERSON":
+            kind = "person"
+        elif label == "GPE":
+            kind = "place"
+        else:
+            kind = next((k for suffix, k in self.kind_suffixes if name.endswith(suffix)), None)
+        return self._mention("entity.model", s, e, label, name, kind, tentative=True)
+
+    def _only_suffixes(self, rest: str) -> bool:
+        """`rest` is one or more organisation suffixes (控股有限公司 = 控股 + 有限公司)."""
+        rest = rest.strip()
+        while rest:
+            n = next((n for n in self.merge_suffix_lengths if rest[:n] in self.merge_suffixes), None)
+            if n is None:
+                return False
+            rest = rest[n:]
+        return True
+
+    # rules ----------------------------------------------------------------------------------------
 
     def _gazetteer(self, text, starts, ends) -> list[Mention]:
         out = []
@@ -107,8 +304,8 @@ class EntityMatcher:
         return not (s > 0 and _LATIN.match(text[s - 1])) and not (e < len(text) and _LATIN.match(text[e]))
 
     @staticmethod
-    def _mention(rule, s, e, label, norm, kind) -> Mention:
-        return Mention("entity", rule, s, e, {"label": label, "norm": norm, "kind": kind})
+    def _mention(rule, s, e, label, norm, kind, tentative: bool = False) -> Mention:
+        return Mention("entity", rule, s, e, {"label": label, "norm": norm, "kind": kind}, tentative)
 
     # people ---------------------------------------------------------------------------------------
 
@@ -228,7 +425,7 @@ class EntityMatcher:
         """Every other occurrence of a name a pattern found, in one Aho-Corasick pass over the text."""
         names: dict[str, Mention] = {}
         for m in chosen:
-            if m.rule != "entity.gazetteer":
+            if m.rule != "entity.gazetteer":  # patterns and the model (a gazetteer alias is found anyway)
                 names.setdefault(text[m.start:m.end], m)
         names = {n: m for n, m in names.items() if len(n) >= 2}
         if not names:
@@ -242,5 +439,6 @@ class EntityMatcher:
             pos, end = last - len(name) + 1, last + 1
             if (pos in starts and end in ends) or (name.isascii() and self._latin_alone(text, pos, end)):
                 f = names[name].fields
-                out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"]))
+                out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"],
+                                         tentative=names[name].tentative))
         return out

@@ -35,6 +35,12 @@ class EntityRules(Strict):
     place_suffixes: list[str]
     place_suffix_not_before: dict[str, list[str]]
     org_not_after_head: str
+    org_kind_suffixes: dict[str, list[str]] = Field(default_factory=dict)
+    gpe_abbreviations: dict[str, str] = Field(default_factory=dict)
+    org_generic_nouns: list[str] = Field(default_factory=list)
+    model_not_names: list[str] = Field(default_factory=list)
+    org_generic_latin: list[str] = Field(default_factory=list)
+    org_description_words: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

@@ -1,0 +1,154 @@
+"""The merge policy between our trained model and the rules (pipeline/entity/matcher.py, `merge_model`).
+
+Each case of the policy is checked with model spans given by hand, so the policy is tested apart from
+what any trained model happens to find; the last tests run the real pipeline with the shipped model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.entity.matcher import EntityMatcher
+from pipeline.resources import load_rules
+from pipeline.text.segment import load_segmenter
+
+
+@pytest.fixture(scope="module")
+def match():
+    rules = load_rules()
+    segmenter = load_segmenter(rules)
+    matcher = EntityMatcher(rules.entity, freq=lambda w: segmenter.tokenizer.FREQ.get(w, 0))
+
+    def run(text: str, model: list[tuple[str, str]] | list[tuple[int, int, str]]):
+        """Entities of `text` given model spans as (name, label) (each at its first free occurrence) or
+        (start, end, label), as (text, label, norm, kind, rule)."""
+        spans, pos = [], {}
+        for item in model:
+            if len(item) == 3:
+                spans.append(item)
+                continue
+            name, label = item
+            s = text.index(name, pos.get(name, 0))
+            pos[name] = s + 1
+            spans.append((s, s + len(name), label))
+        found = matcher(text, segmenter.tokens(text), spans)
+        return [(text[m.start:m.end], m.fields["label"], m.fields["norm"], m.fields["kind"], m.rule) for m in found]
+
+    return run
+
+
+# case 4: nothing the rules know there -------------------------------------------------------------
+
+def test_a_name_no_rule_knows_is_added_with_its_text_as_norm(match):
+    got = match("周立新表示,星河动力已在宁远完成融资。", [("周立新", "PERSON"), ("星河动力", "ORG"), ("宁远", "GPE")])
+    assert got == [("周立新", "PERSON", "周立新", "person", "entity.model"),
+                   ("星河动力", "ORG", "星河动力", "company", "entity.model"),
+                   ("宁远", "GPE", "宁远", "place", "entity.model")]
+
+
+def test_an_organisation_gets_the_kind_its_ending_says(match):
+    got = match("星河动力科技有限公司、宁远日报和紫光阁签约。",
+                [("星河动力科技有限公司", "ORG"), ("宁远日报", "ORG"), ("紫光阁", "ORG")])
+    assert [(t, k) for t, _, _, k, _ in got] == [("星河动力科技有限公司", "company"), ("宁远日报", "media"),
+                                                 ("紫光阁", None)]
+
+
+# case 1: the same span as a rule --------------------------------------------------------------------
+
+def test_a_known_alias_keeps_its_norm_kind_and_label(match):
+    got = match("港交所今日公布。", [("港交所", "PERSON")])
+    assert got == [("港交所", "ORG", "港交所", "exchange", "entity.gazetteer")]
+
+
+def test_a_titled_person_keeps_the_pattern_rule(match):
+    got = match("金山云CEO王育林宣布。", [("王育林", "PERSON")])
+    assert got[-1] == ("王育林", "PERSON", "王育林", "person", "entity.person_after_title")
+
+
+# case 2: inside or across a rule's span ---------------------------------------------------------------
+
+def test_a_model_span_inside_or_across_a_known_name_is_dropped(match):
+    assert match("金山云控股有限公司公告", [("山云控股", "ORG")]) == [
+        ("金山云控股有限公司", "ORG", "金山云", "company", "entity.gazetteer")]
+    assert match("港交所主席", [(1, 5, "ORG")]) == [("港交所", "ORG", "港交所", "exchange", "entity.gazetteer")]
+
+
+# case 3: around rule spans ----------------------------------------------------------------------------
+
+def test_an_organisation_takes_in_the_place_that_qualifies_it(match):
+    got = match("北京星河实验室发布报告。", [("北京星河实验室", "ORG")])
+    assert got == [("北京星河实验室", "ORG", "北京星河实验室", "research", "entity.model")]
+
+
+def test_a_known_name_with_suffixes_is_one_organisation_with_the_known_norm(match):
+    got = match("云知声控股有限公司公告。", [("云知声控股有限公司", "ORG")])
+    assert got == [("云知声控股有限公司", "ORG", "云知声", "company", "entity.model")]
+
+
+def test_a_known_organisation_keeps_its_boundaries_in_a_longer_model_span(match):
+    got = match("云知声登陆港交所。", [("云知声登陆港交所", "ORG")])
+    assert [(t, r) for t, _, _, _, r in got] == [("云知声", "entity.gazetteer"), ("港交所", "entity.gazetteer")]
+
+
+def test_a_person_or_place_never_swallows_a_rule_span(match):
+    got = match("CEO王育林宣布。", [("CEO王育林", "PERSON")])
+    assert [(t, r) for t, _, _, _, r in got] == [("王育林", "entity.person_after_title")]
+    got = match("北京大兴区", [("北京大兴区", "GPE")])
+    assert [t for t, *_ in got] == ["北京"]
+
+
+# case 0: spans the records never take -------------------------------------------------------------------
+
+def test_one_character_only_for_listed_place_abbreviations(match):
+    got = match("中美双方在京会谈,王表示。", [("中", "GPE"), ("美", "GPE"), ("京", "GPE"), ("王", "PERSON")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("中", "中国"), ("美", "美国"), ("京", "北京")]
+
+
+def test_no_latin_only_names_no_punctuation_inside_no_latin_people(match):
+    assert match("Kimi发布新版本,B端客户(除外)增加。", [("Kimi", "PERSON"), ("B端", "PERSON"), ("客户(除外)", "ORG")]) == []
+
+
+def test_generic_and_descriptive_organisations_are_not_names(match):
+    text = "本公司及其子公司、联营公司和三家公司的审计委员会。"
+    spans = [("本公司", "ORG"), ("子公司", "ORG"), ("联营公司", "ORG"), ("三家公司", "ORG"), ("审计委员会", "ORG")]
+    assert match(text, spans) == []
+    # a name has a word of its own: 托塔尔公司 stays
+    assert [t for t, *_ in match("托塔尔公司宣布。", [("托塔尔公司", "ORG")])] == ["托塔尔公司"]
+
+
+def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
+    text = "毛利下降。毛利率上升,毛利表示。毛利"
+    assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places
+    got = match("周立新表示,周立新认为。", [(0, 3, "PERSON"), (6, 9, "PERSON")])  # 2 of 2
+    assert [r for *_, r in got] == ["entity.model", "entity.model"]
+
+
+def test_descriptions_begun_by_a_function_word_or_ended_by_a_common_latin_noun_are_not_names(match):
+    assert match("未商业化公司的估值下降。", [("未商业化公司", "ORG")]) == []
+    assert match("它是港股AGI第一股。", [("港股AGI", "ORG")]) == []
+    assert [t for t, *_ in match("星河AI完成融资。", [("星河AI", "ORG")])] == []
+    assert [t for t, *_ in match("星河动力科技完成融资。", [("星河动力科技", "ORG")])] == ["星河动力科技"]
+
+
+def test_a_person_that_begins_with_a_filing_word_is_that_word(match):
+    assert match("该等陈述乃根据法案作出。", [("陈述乃", "PERSON")]) == []
+
+
+# aliases and propagation run over the rules and the model together ----------------------------------
+
+def test_a_model_name_is_propagated_and_gives_its_norm_to_a_bracketed_alias(match):
+    text = "星河动力(Galactic)完成融资。星河动力表示,星河动力将上市。"
+    got = match(text, [(0, 4, "ORG"), (26, 30, "ORG")])  # tagged at 2 of its 3 places
+    assert [(t, n, r) for t, _, n, _, r in got] == [("星河动力", "星河动力", "entity.model"),
+                                                    ("Galactic", "星河动力", "entity.paren_alias"),
+                                                    ("星河动力", "星河动力", "entity.propagated"),
+                                                    ("星河动力", "星河动力", "entity.model")]
+
+
+# the real pipeline, with the shipped model ------------------------------------------------------------
+
+def test_the_default_pipeline_runs_the_model(pipeline):
+    record = pipeline("周立新表示,星河动力已完成新一轮融资。金山云CEO王育林宣布募资约28亿港元。")
+    by_text = {e.text: e for e in record.entities}
+    assert by_text["周立新"].rule == "entity.model" and by_text["周立新"].label == "PERSON"
+    assert by_text["金山云"].rule == "entity.gazetteer" and by_text["王育林"].rule == "entity.person_after_title"

@@ -1,0 +1,89 @@
+"""Checks of the entity model's runtime (`pipeline/entity/model.py`):
+
+- the numpy CRF decoding against brute-force enumeration;
+- the packed run (all chunks of a text in shared rows) gives the same spans as each chunk alone;
+- offsets are exact on long texts with every kind of break, and nothing crosses a chunk edge badly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.entity.model import (
+    TAGS,
+    NerModel,
+    allowed_start,
+    allowed_transitions,
+    batch_spans,
+    chunk_spans,
+    marginals,
+    viterbi,
+)
+
+MODEL = Path(__file__).resolve().parent.parent / "models" / "ner"
+
+
+def test_decoding_matches_enumeration():
+    rng = np.random.default_rng(0)
+    K = len(TAGS)
+    trans = np.where(allowed_transitions(), rng.normal(size=(K, K)), -1e4)
+    start = np.where(allowed_start(), rng.normal(size=K), -1e4)
+    end = rng.normal(size=K)
+    em = rng.normal(size=(4, 5, K)) * 2
+    lengths = np.array([5, 3, 1, 4])
+    tags = viterbi(em, lengths, trans, start, end)
+    probs = marginals(em, lengths, trans, start, end)
+    for b, n in enumerate(lengths):
+        best, z, marg = None, 0.0, np.zeros((n, K))
+        for path in itertools.product(range(K), repeat=int(n)):
+            sc = start[path[0]] + em[b, 0, path[0]] + end[path[-1]] + sum(
+                trans[path[i - 1], path[i]] + em[b, i, path[i]] for i in range(1, n))
+            if best is None or sc > best[0]:
+                best = (sc, path)
+            w = np.exp(sc)
+            z += w
+            for i, k in enumerate(path):
+                marg[i, k] += w
+        assert tuple(tags[b, :n]) == best[1]
+        assert np.allclose(probs[b, :n], marg / z, atol=1e-6)
+
+
+def test_batch_spans():
+    t = np.array([[0, 1, 2, 2, 0, 3, 5, 6, -1], [5, 6, 6, 1, 3, 4, 0, 0, 0]])
+    assert batch_spans(t).tolist() == [[0, 1, 4, 0], [0, 5, 6, 1], [0, 6, 8, 2], [1, 0, 3, 2], [1, 3, 4, 0],
+                                       [1, 4, 6, 1]]
+
+
+def test_chunks_cover_text():
+    text = "甲" * 400 + "。乙,丙" * 30 + "\n\n" + "丁" * 10
+    chunks = chunk_spans(text, 160)
+    assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(chunks, chunks[1:]))
+    assert all(0 < e - s <= 160 for s, e in chunks)
+
+
+def _tokens(text):
+    return [(ch, i, i + 1) for i, ch in enumerate(text)]
+
+
+@pytest.mark.skipif(not (MODEL / "model.onnx").exists(), reason="no shipped model")
+def test_packed_equals_alone_and_offsets_exact():
+    model = NerModel.load(MODEL)
+    sents = ["国务院总理李克强在中南海紫光阁会见来华访问的德国总理默克尔。",
+             "金山云CEO王育林宣布,公司通过港股配售募资约28亿港元。",
+             "记者从中国铁路上海局集团有限公司获悉,今年上半年客流回升。\n"]
+    text = "".join(sents * 40)
+    found = model.predict(text, _tokens(text))
+    alone = []
+    pos = 0
+    for s in sents * 40:
+        alone += [(a + pos, b + pos, lab) for a, b, lab, _ in model.predict(s, _tokens(s))]
+        pos += len(s)
+    assert [f[:3] for f in found] == alone
+    for s, e, _lab, conf in found:
+        assert 0 <= s < e <= len(text) and 0.0 <= conf <= 1.0
+    assert model.predict("", []) == []

@@ -1,0 +1,55 @@
+"""The one module of training/ that imports `pipeline.*`: the normaliser, the segmenter and the entity
+rules, so that the model is trained on exactly what the pipeline feeds it at run time."""
+
+from __future__ import annotations
+
+import functools
+
+
+def normalise(text: str) -> tuple[str, list[int], list[int]]:
+    """The pipeline's normalised text of `text`, with the original span `[starts[i], ends[i])` of each
+    normalised character."""
+    from pipeline.text.normalise import normalise as run
+
+    nt = run(text)
+    return nt.text, list(nt.starts), list(nt.ends)
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter():
+    from pipeline.resources import load_rules
+    from pipeline.text.segment import load_segmenter
+
+    return load_segmenter(load_rules())
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) triples from the project's own jieba segmenter (with the gazetteer words)."""
+    return _segmenter().tokens(text)
+
+
+def lexicon() -> dict:
+    """The entity resources the model's features use, as plain JSON-able data (bundled with the model,
+    so the runtime needs nothing from `rules/`)."""
+    import pipeline.entity  # noqa: F401 - registers the entity rule file
+    from pipeline.resources import load_rules
+
+    e = load_rules().entity
+    return {
+        "gazetteer": sorted({(a, x.label) for x in e.all_entries for a in x.aliases}),
+        "token_only": sorted(e.token_only),
+        "titles_before": sorted(e.titles_before),
+        "titles_after": sorted(e.titles_after),
+        "org_suffixes_strong": sorted(e.org_suffixes_strong),
+        "org_suffixes_weak": sorted(e.org_suffixes_weak),
+        "surnames": e.surnames,
+        "compound_surnames": sorted(e.compound_surnames),
+    }
+
+
+def build_nlp():
+    """The pipeline's spaCy + jieba entity pipeline (for memory measurements next to our model)."""
+    from pipeline.core import default_settings
+    from pipeline.entity.components import build_nlp as build
+
+    return build(default_settings())

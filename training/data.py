@@ -1,0 +1,235 @@
+"""The data recipe: which files, how their labels map to ours, normalisation, the dev split.
+
+Files: `/work/shared/data/ner/*.jsonl` (override with ZHNEWS_NER_DATA). Our labels: PERSON, ORG, GPE
+(the sources' LOC and GPE are both GPE). Each sentence becomes a `Sentence`: normalised text, hard
+entities, and *masked* regions whose tags are only partly known (the partial-label CRF sums over every
+tagging the region allows; the CRF baseline and the scorer ignore them).
+
+Mapping, per set (why: see models/ner/MODEL_CARD.md):
+- msra, pd98: PER -> PERSON, ORG -> ORG, LOC -> GPE. Everything else is O.
+- cluener: name -> PERSON; company, government, organization -> ORG, except spans of two characters or
+  fewer (政府, 警方: nominal in CLUENER, O in MSRA/PD98), which are masked {O, ORG}; address -> GPE when it
+  is a plain Han name of at most 4 characters (巴西, 岷江, 王府井), else masked {O, GPE} (江西省余干县 is
+  one address to CLUENER and two places to MSRA); scene -> masked {O, GPE, ORG}; position, book, movie,
+  game -> O.
+- weibo: PER -> PERSON, ORG -> ORG, GPE and LOC -> GPE; the nominal mentions (*_NOM) -> O.
+- resume: PER -> PERSON, ORG -> ORG; LOC (浙江杭州人, 籍贯山西省: the boundaries include 人/籍贯) and CONT
+  (中国国籍) -> masked {O, GPE}; TITLE, EDU, PRO, RACE -> O.
+- cfsc: only company aspects are marked and never people or places, so every unmarked character is
+  *unknown*, not O ("free" policy). Corporate -> ORG; Stock -> ORG when it names a company (not 教育股,
+  not ending in 股/板块/概念/指数/行业), else masked; Economy and Market -> masked {O, GPE}.
+
+Normalisation: `pipeline.normalise.normalise(text).text` (via training.adapter); when the length changes,
+entity offsets are mapped through the normaliser's offset map (an entity whose characters vanish is
+dropped). Dev split: 10% of each file by a seeded shuffle (seed 20240917) of its line numbers; training
+sentences whose normalised text equals a dev sentence's are dropped from training.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import os
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA_DIR = Path(os.environ.get("ZHNEWS_NER_DATA", "/work/shared/data/ner"))
+FILES = {
+    "msra": "msra_train_part.jsonl",
+    "pd98": "pd98_dev.jsonl",
+    "cluener": "cluener_train.jsonl",
+    "weibo": "weibo_train.jsonl",
+    "resume": "resume_train.jsonl",
+    "cfsc": "cfsc_val.jsonl",
+}
+PRIMARY = ("msra", "pd98")  # the figure that matters: micro F1 over their dev splits
+DEV_FRACTION = 0.10
+SPLIT_SEED = 20240917
+CACHE = Path(os.environ.get("ZHNER_CACHE", "/tmp/ner/cache"))
+
+_STOCK_NOT_COMPANY = ("股", "板块", "概念", "指数", "行业")
+
+
+@dataclass
+class Sentence:
+    set: str
+    id: str
+    text: str
+    entities: list[tuple[int, int, str]]  # hard (start, end, PERSON|ORG|GPE)
+    masked: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)  # (start, end, allowed labels)
+    policy: str = "O"  # "O": unmarked characters are O; "free": unmarked characters are unknown (cfsc)
+
+
+def _map(set_name: str, e: dict) -> tuple[str, object]:
+    """('hard', LABEL) | ('mask', labels) | ('O', None) for one source entity."""
+    lab, orig, text = e["label"], e.get("orig"), e["text"]
+    if set_name in ("msra", "pd98"):
+        return "hard", {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}[lab]
+    if set_name == "cluener":
+        if orig == "name":
+            return "hard", "PERSON"
+        if orig in ("company", "government", "organization"):
+            return ("mask", ("ORG",)) if len(text) <= 2 else ("hard", "ORG")
+        if orig == "address":
+            plain = len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+            return ("hard", "GPE") if plain else ("mask", ("GPE",))
+        if orig == "scene":
+            return "mask", ("GPE", "ORG")
+        return "O", None  # position, book, movie, game
+    if set_name == "weibo":
+        if lab.endswith("_NOM"):
+            return "O", None
+        return "hard", {"PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "GPE"}[lab]
+    if set_name == "resume":
+        if lab == "PER":
+            return "hard", "PERSON"
+        if lab == "ORG":
+            return "hard", "ORG"
+        if lab in ("LOC", "CONT"):
+            return "mask", ("GPE",)
+        return "O", None
+    if set_name == "cfsc":
+        if orig == "Corporate":
+            return "hard", "ORG"
+        if lab == "Stock":
+            if len(text) >= 2 and not text.endswith(_STOCK_NOT_COMPANY):
+                return "hard", "ORG"
+            return "mask", ("ORG",)
+        return "mask", ("GPE",)  # Economy, Market
+    raise KeyError(set_name)
+
+
+def _normalise(text: str):
+    from training import adapter
+
+    norm, starts, ends = adapter.normalise(text)
+    if len(norm) == len(text) and all(s == i for i, s in enumerate(starts)):
+        return norm, None
+    return norm, (starts, ends)
+
+
+def _remap(span, offsets):
+    """Original [s, e) to normalised [s', e') through the offset map; None when nothing is left."""
+    if offsets is None:
+        return span
+    starts, ends = offsets
+    s, e = span
+    i = bisect.bisect_left(starts, s)
+    j = bisect.bisect_right(ends, e)
+    return (i, j) if j > i else None
+
+
+def convert(set_name: str, record: dict) -> Sentence | None:
+    text, offsets = _normalise(record["text"])
+    if not text.strip():
+        return None
+    hard, masked = [], []
+    for e in record["entities"]:
+        kind, value = _map(set_name, e)
+        if kind == "O":
+            continue
+        span = _remap((e["start"], e["end"]), offsets)
+        if span is None:
+            continue
+        if kind == "hard":
+            hard.append((span[0], span[1], value))
+        else:
+            masked.append((span[0], span[1], value))
+    # overlapping hard entities (rare in the sources): keep the longer, mask the other
+    hard.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    kept: list[tuple[int, int, str]] = []
+    for s, e, lab in hard:
+        if kept and s < kept[-1][1]:
+            masked.append((s, e, (lab,)))
+            continue
+        kept.append((s, e, lab))
+    masked = [m for m in masked if not any(s <= m[0] and m[1] <= e for s, e, _ in kept)]
+    return Sentence(set_name, record["id"], text, kept, masked, "free" if set_name == "cfsc" else "O")
+
+
+def _split_ids(n: int, set_name: str) -> set[int]:
+    rng = random.Random(f"{SPLIT_SEED}:{set_name}")
+    idx = list(range(n))
+    rng.shuffle(idx)
+    return set(idx[: round(n * DEV_FRACTION)])
+
+
+def load(sets=tuple(FILES)) -> tuple[list[Sentence], list[Sentence]]:
+    """(train, dev) sentences of `sets`, normalised; cached in ZHNER_CACHE by the files' and the normaliser's contents."""
+    h = hashlib.sha256()
+    for name in FILES:
+        h.update((DATA_DIR / FILES[name]).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    import pipeline.text  # the normaliser's code is part of the key: a change to it is a new cache
+
+    for f in sorted(Path(pipeline.text.__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    cache = CACHE / f"sentences-{h.hexdigest()[:16]}.json"
+    if cache.exists():
+        raw = json.loads(cache.read_text(encoding="utf-8"))
+    else:
+        raw = {"train": [], "dev": []}
+        for name, fname in FILES.items():
+            lines = (DATA_DIR / fname).read_text(encoding="utf-8").splitlines()
+            dev_ids = _split_ids(len(lines), name)
+            for i, line in enumerate(lines):
+                s = convert(name, json.loads(line))
+                if s is not None:
+                    raw["dev" if i in dev_ids else "train"].append(s.__dict__)
+        dev_texts = {s["text"] for s in raw["dev"]}
+        raw["train"] = [s for s in raw["train"] if s["text"] not in dev_texts]
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+
+    def build(d):
+        return Sentence(d["set"], d["id"], d["text"], [tuple(x) for x in d["entities"]],
+                        [(m[0], m[1], tuple(m[2])) for m in d["masked"]], d["policy"])
+
+    train = [build(d) for d in raw["train"] if d["set"] in sets]
+    dev = [build(d) for d in raw["dev"] if d["set"] in sets]
+    return train, dev
+
+
+def traditional_variant(s: Sentence) -> Sentence | None:
+    """The sentence converted to traditional script (OpenCC s2t) and back through the normaliser; None
+    when the round trip gives the same text or changes its length."""
+    import opencc
+
+    trad = opencc.OpenCC("s2t").convert(s.text)
+    if len(trad) != len(s.text):
+        return None
+    back, offsets = _normalise(trad)
+    if back == s.text or offsets is not None:
+        return None
+    return Sentence(s.set, s.id + "-t2s", back, list(s.entities), list(s.masked), s.policy)
+
+
+def mention_replacement(sentences: list[Sentence], sets=PRIMARY, copies: int = 1, seed: int = 1) -> list[Sentence]:
+    """Augmentation: copies of the `sets` sentences that have entities, each entity replaced by a random
+    training entity of the same label (pool: every training set's hard entities). Masked regions are
+    kept only when they do not move (sentences with masks are not copied)."""
+    rng = random.Random(seed)
+    pool: dict[str, list[str]] = {}
+    for s in sentences:
+        for a, b, lab in s.entities:
+            pool.setdefault(lab, []).append(s.text[a:b])
+    for lab in pool:
+        pool[lab] = sorted(set(pool[lab]))
+    out = []
+    for s in sentences:
+        if s.set not in sets or not s.entities or s.masked:
+            continue
+        for c in range(copies):
+            text, ents, pos = [], [], 0
+            for a, b, lab in sorted(s.entities):
+                text.append(s.text[pos:a])
+                start = sum(len(x) for x in text)
+                new = rng.choice(pool[lab])
+                text.append(new)
+                ents.append((start, start + len(new), lab))
+                pos = b
+            text.append(s.text[pos:])
+            out.append(Sentence(s.set, f"{s.id}-mr{c}", "".join(text), ents, [], s.policy))
+    return out

@@ -262,9 +262,11 @@ class Rules:
                 out.append(str(node))
         return out
 
-    def pieces(self, local: dict[str, Piece] | None = None, where: str = "pieces") -> dict[str, str]:
+    def pieces(self, local: dict[str, Piece] | None = None, where: str = "pieces", words_regex=None) -> dict[str, str]:
         """Every piece resolved to a regex: the shared ones, with `local` (a family's own) added or
-        overriding. Raises `RulesError` for an unknown reference or a cycle, naming the file."""
+        overriding; an `any_of` piece's words become `words_regex(words)` (default: a longest-first
+        alternation). Raises `RulesError` for an unknown reference or a cycle, naming the file."""
+        words_regex = words_regex or alternation
         defs: dict[str, Piece] = {**self.specs["pieces"].pieces, **(local or {})}
         done: dict[str, str] = {}
 
@@ -288,7 +290,7 @@ class Rules:
                 if d.starts_of is not None:
                     value = "[" + "".join(regex.escape(c) for c in sorted({w[0] for w in words})) + "]"
                 else:
-                    value = alternation(words)
+                    value = words_regex(words)
             done[name] = value
             return value
 

@@ -386,26 +386,34 @@ def marginals(em: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.
     e = e - e.max(axis=2, keepdims=True)
     pe = np.exp(e)
     pt = np.exp(np.minimum(trans, 50.0))
+    first = np.exp(start - start.max())[None, :] * pe[:, 0]
+    last = np.broadcast_to(np.exp(end - end.max()), (B, K))
+    p = _posteriors(pe, pt, first, last)
+    idx = np.arange(T)[None, :] + shift[:, None]
+    return np.take_along_axis(p, np.minimum(idx, T - 1)[:, :, None], axis=1)
+
+
+def _posteriors(pe: np.ndarray, pt: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Scaled forward-backward in probability space: posteriors (B, T, K) from emission factors `pe`
+    (B, T, K), transition factors `pt` (K, K), the first position's forward factors and the last's
+    backward ones (B, K); each step is renormalised, so nothing under- or overflows."""
+    B, T, K = pe.shape
     alpha = np.empty((B, T, K))
-    a = np.exp(start - start.max())[None, :] * pe[:, 0]
-    a /= a.sum(axis=1, keepdims=True)
+    a = first / first.sum(axis=1, keepdims=True)
     alpha[:, 0] = a
     for t in range(1, T):
         a = (a @ pt) * pe[:, t]
         a /= a.sum(axis=1, keepdims=True)
         alpha[:, t] = a
     beta = np.empty((B, T, K))
-    b = np.broadcast_to(np.exp(end - end.max()), (B, K))
-    b = b / b.sum(axis=1, keepdims=True)
+    b = last / last.sum(axis=1, keepdims=True)
     beta[:, T - 1] = b
     for t in range(T - 1, 0, -1):
         b = (b * pe[:, t]) @ pt.T
         b /= b.sum(axis=1, keepdims=True)
         beta[:, t - 1] = b
     p = alpha * beta
-    p /= p.sum(axis=2, keepdims=True)
-    idx = np.arange(T)[None, :] + shift[:, None]
-    return np.take_along_axis(p, np.minimum(idx, T - 1)[:, :, None], axis=1)
+    return p / p.sum(axis=2, keepdims=True)
 
 
 def tags_to_spans(tags: np.ndarray) -> list[tuple[int, int, int]]:
@@ -679,23 +687,7 @@ def _span_confidence(e: np.ndarray, tags: np.ndarray, spans: np.ndarray, trans: 
     w = w - w.max(axis=2, keepdims=True)
     pe = np.exp(w)
     pt = np.exp(np.minimum(trans, 50.0))
-    alpha = np.empty((n, L, K))
-    a = pe[:, 0] * pt[0][None, :]
-    a /= a.sum(axis=1, keepdims=True)
-    alpha[:, 0] = a
-    for t in range(1, L):
-        a = (a @ pt) * pe[:, t]
-        a /= a.sum(axis=1, keepdims=True)
-        alpha[:, t] = a
-    beta = np.empty((n, L, K))
-    b = np.ones((n, K)) / K
-    beta[:, L - 1] = b
-    for t in range(L - 1, 0, -1):
-        b = (b * pe[:, t]) @ pt.T
-        b /= b.sum(axis=1, keepdims=True)
-        beta[:, t - 1] = b
-    p = alpha * beta
-    p /= p.sum(axis=2, keepdims=True)
+    p = _posteriors(pe, pt, pe[:, 0] * pt[0][None, :], np.ones((n, K)))
     tg = np.where(inside, tags[spans[:, 0][:, None], np.clip(idx, 0, T - 1)], 0)
     pt_tag = np.take_along_axis(p, tg[:, :, None], axis=2)[:, :, 0]
     in_span = (np.arange(L)[None, :] >= margin) & (np.arange(L)[None, :] < margin + spans[:, 2:3] - spans[:, 1:2])

@@ -19,7 +19,7 @@ import regex
 
 from pipeline.errors import RulesError
 from pipeline.mention import TIMEOUT_FROM, Candidate, Context, find_candidates, trim_span
-from pipeline.resources import Rules, Strict, WordsOf, expand
+from pipeline.resources import Rules, Strict, WordsOf
 
 FIRST_CLASS_FROM = 6  # branches: from this many, a character-class test guards the alternation
 
@@ -66,36 +66,7 @@ def _tail(node: dict) -> str:
 def pieces_with_tries(rules: Rules, local: dict | None, where: str) -> dict[str, str]:
     """`Rules.pieces`, with every `any_of` piece built as a prefix tree (`trie`) instead of a flat
     alternation; `starts_of` pieces and templates as there."""
-    defs = {**rules.specs["pieces"].pieces, **(local or {})}
-    done: dict[str, str] = {}
-
-    def get(name: str, stack: tuple[str, ...] = ()) -> str:
-        if name in done:
-            return done[name]
-        if name not in defs:
-            raise RulesError(f"rules/{where}.yaml: unknown piece {{{name}}}" + (f" (used by {{{stack[-1]}}})"
-                                                                              if stack else ""))
-        if name in stack:
-            raise RulesError(f"rules/{where}.yaml: piece {{{name}}} refers to itself through " + " -> ".join(stack))
-        d = defs[name]
-        if isinstance(d, str):
-            value = expand(d, lambda n: get(n, (*stack, name)))
-        else:
-            assert isinstance(d, WordsOf)
-            words = [w for p in (d.any_of or d.starts_of or []) for w in rules.words(p)] + list(d.literal)
-            words = [w for w in words if len(w) >= d.min_length]
-            if not words:
-                raise RulesError(f"rules/{where}.yaml: piece {{{name}}} has no words")
-            if d.starts_of is not None:
-                value = "[" + "".join(regex.escape(c) for c in sorted({w[0] for w in words})) + "]"
-            else:
-                value = trie(words)
-        done[name] = value
-        return value
-
-    for name in defs:
-        get(name)
-    return done
+    return rules.pieces(local, where, words_regex=trie)
 
 
 class WordFinder:

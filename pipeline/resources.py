@@ -348,10 +348,16 @@ class Rules:
         return sorted(words)
 
 
-@functools.lru_cache(maxsize=4)
 def load_rules(directory: str | Path | None = None) -> Rules:
-    """The validated, compiled rules (cached per directory)."""
-    return Rules(Path(directory) if directory else RULES_DIR)
+    """The validated, compiled rules (cached per directory: a `str` and a `Path` naming the same folder
+    share one copy, so the rules are compiled once per process)."""
+    return _load_rules(str(Path(directory).resolve()) if directory else str(RULES_DIR))
 
 
-registry.on_change(load_rules.cache_clear)  # a family registered later brings its own rule file
+@functools.lru_cache(maxsize=4)
+def _load_rules(directory: str) -> Rules:
+    return Rules(Path(directory))
+
+
+load_rules.cache_clear = _load_rules.cache_clear  # tests and the registry clear it through the public name
+registry.on_change(_load_rules.cache_clear)  # a family registered later brings its own rule file

@@ -94,6 +94,8 @@ REGION_HELP = ("every article's market region (mainland, hong_kong, taiwan, maca
                "a bare 元 means; default: detected per article")
 
 
+JSONL_DIR_HELP = "also write each batch's records to JSONL files here"
+NIGHTLY_MANIFEST_HELP = "run manifests (default: beside the inbox)"
 FEED_HELP = ("SUBFOLDER=REGION: the market region of one feed's subfolder of the folder (repeat the option for "
              "each feed); its articles say region_from: feed")
 
@@ -592,14 +594,13 @@ def _local_prefect(ephemeral: bool = True):
 def _run_flow(name: str, folder: Path, mode: str | None, dask_address: Optional[str], as_json: bool,
               follow_symlinks: bool, **params) -> None:
     """Run a Prefect flow in this process with a progress bar, then print the summary."""
+    from pipeline.core import configure
+
     _check_folder(folder)
     settings = _settings(mode)
+    configure(settings)  # before anything builds the pipeline (checking --region does)
     _check_published(params.get("published"))
-    if params.get("region") or params.get("feeds"):
-        from pipeline.core import configure as _configure_for_region
-
-        _configure_for_region(settings)
-        _check_region(params.get("region"))
+    _check_region(params.get("region"))  # --feed regions were checked as they were parsed
     if params.get("db"):
         _open_database(params["db"])
     for key, what in (("manifest_dir", "manifest folder"), ("jsonl_dir", "JSONL folder")):
@@ -612,10 +613,8 @@ def _run_flow(name: str, folder: Path, mode: str | None, dask_address: Optional[
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     import flows
-    from pipeline.core import configure
     from pipeline.errors import ZhnewsError
 
-    configure(settings)
     flow_fn = flows.with_dask(getattr(flows, name), dask_address)
     summary = None
     with Progress(
@@ -682,7 +681,7 @@ def reprocess(
 def ingest(
     inbox: Annotated[Path, typer.Argument(help="inbox folder; only new or changed articles are processed")],
     db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = None,
-    jsonl_dir: Annotated[Optional[str], typer.Option(help="also write each batch's records to JSONL files here")] = None,
+    jsonl_dir: Annotated[Optional[str], typer.Option(help=JSONL_DIR_HELP)] = None,
     manifest_dir: Annotated[str, typer.Option(help="where run manifests go")] = "out/manifests",
     published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="articles per task (a batch also stops at 16 MB)")] = 64,
@@ -731,8 +730,8 @@ def deploy(
     inbox: Annotated[Path, typer.Option(help="the inbox the nightly run ingests")] = Path("inbox"),
     db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = None,
     pool: Annotated[str, typer.Option(help="the Prefect work pool (created if missing, type process)")] = "zhnews",
-    manifest_dir: Annotated[Optional[str], typer.Option(help="run manifests (default: beside the inbox)")] = None,
-    jsonl_dir: Annotated[Optional[str], typer.Option(help="also write each batch's records to JSONL files here")] = None,
+    manifest_dir: Annotated[Optional[str], typer.Option(help=NIGHTLY_MANIFEST_HELP)] = None,
+    jsonl_dir: Annotated[Optional[str], typer.Option(help=JSONL_DIR_HELP)] = None,
     mode: Annotated[Optional[str], typer.Option(help=MODE_HELP)] = None,
     region: Annotated[Optional[str], typer.Option(help=REGION_HELP)] = None,
     feed: Annotated[Optional[list[str]], typer.Option(help=FEED_HELP)] = None,
@@ -758,8 +757,8 @@ def deploy(
 def serve(
     inbox: Annotated[Path, typer.Argument(help="the inbox the nightly run ingests")],
     db: Annotated[Optional[str], typer.Option(help=DB_HELP)] = None,
-    manifest_dir: Annotated[Optional[str], typer.Option(help="run manifests (default: beside the inbox)")] = None,
-    jsonl_dir: Annotated[Optional[str], typer.Option(help="also write each batch's records to JSONL files here")] = None,
+    manifest_dir: Annotated[Optional[str], typer.Option(help=NIGHTLY_MANIFEST_HELP)] = None,
+    jsonl_dir: Annotated[Optional[str], typer.Option(help=JSONL_DIR_HELP)] = None,
     mode: Annotated[Optional[str], typer.Option(help=MODE_HELP)] = None,
     region: Annotated[Optional[str], typer.Option(help=REGION_HELP)] = None,
     feed: Annotated[Optional[list[str]], typer.Option(help=FEED_HELP)] = None,

@@ -366,13 +366,7 @@ def viterbi(em: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.nd
         cand = score[:, :, None] + trans
         back[t] = cand.argmax(axis=1)
         score = cand.max(axis=1) + e[:, t]
-    cur = (score + end).argmax(axis=1)
-    path = np.empty((B, T), dtype=np.int64)
-    rows = np.arange(B)
-    path[:, T - 1] = cur
-    for t in range(T - 1, 0, -1):
-        cur = back[t, rows, cur]
-        path[:, t - 1] = cur
+    path = _backtrack(back, (score + end).argmax(axis=1))
     idx = np.arange(T)[None, :] + shift[:, None]
     tags = np.take_along_axis(path, np.minimum(idx, T - 1), axis=1)
     tags[idx >= T] = -1
@@ -660,9 +654,15 @@ def _viterbi_rows(e: np.ndarray, trans: np.ndarray) -> np.ndarray:
         back[t] = cand.argmax(axis=1)
         score = cand.max(axis=1)
         score += et[t]
-    cur = score.argmax(axis=1)
+    return _backtrack(back, score.argmax(axis=1))
+
+
+def _backtrack(back: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The best paths (B, T) from the back-pointers (T, B, K) and each row's best last tag."""
+    T, B, _ = back.shape
     path = np.empty((B, T), dtype=np.int64)
     rows = np.arange(B)
+    cur = last
     path[:, T - 1] = cur
     for t in range(T - 1, 0, -1):
         cur = back[t, rows, cur]

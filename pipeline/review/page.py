@@ -423,6 +423,18 @@ def _meta_value(value: Any) -> str:
     return esc(text)
 
 
+def html_head(title: str, css: str) -> str:
+    """The document up to `</head>` of every review page: the strict CSP (no scripts, nothing fetched), the
+    viewport, the title and the page's own style sheet."""
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="zhnews review">
+<title>{esc(title)}</title>
+<style>{css}</style></head>"""
+
+
 def page_css(fams: list[FamilyView]) -> str:
     rules = []
     for fam in fams:
@@ -573,13 +585,7 @@ def render_html(original: str | None, record: Any, *, notes: list[str] | tuple[s
         nav_html = f'<nav class="site">{"".join(links)}</nav>'
     notes_html = ("<div class=\"notes\" role=\"note\">" + "".join(f"<p>{esc(n)}</p>" for n in notes) + "</div>"
                   if notes else "")
-    return f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="zhnews review">
-<title>{esc(title)}</title>
-<style>{page_css(fams)}</style></head>
+    return f"""{html_head(title, page_css(fams))}
 <body>
 <header class="page">{nav_html}
 <h1>{esc(title)}</h1>

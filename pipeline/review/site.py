@@ -30,7 +30,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
-from pipeline.review.page import CSP, collect, esc, heading, page_css, render_html
+from pipeline.review.page import CSP, collect, esc, heading, html_head, page_css, render_html
 from pipeline.text import decode_bytes, doc_id
 
 MARKER = ".zhnews-review"
@@ -310,13 +310,7 @@ def render_index(entries: list[Entry], *, title: str = "zhnews review") -> str:
                    "record's source file was not found, or has changed since it was extracted (each page says "
                    "which). Run the command where the articles are, or give their folder with --sources.</p>"
                    if notext else "")
-    return f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="zhnews review">
-<title>{esc(title)}</title>
-<style>{page_css(fams)}{INDEX_CSS}</style></head>
+    return f"""{html_head(title, page_css(fams) + INDEX_CSS)}
 <body class="index">
 <header class="page"><h1>{esc(title)}</h1><p class="summary">{esc(summary)}</p></header>
 <main class="index">

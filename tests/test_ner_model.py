@@ -87,3 +87,24 @@ def test_packed_equals_alone_and_offsets_exact():
     for s, e, _lab, conf in found:
         assert 0 <= s < e <= len(text) and 0.0 <= conf <= 1.0
     assert model.predict("", []) == []
+
+
+def test_spacy_is_imported_without_pytorch():
+    """thinc imports PyTorch when it can; the runtime keeps it from doing so (1.5 s of start-up and a large
+    share of a worker's memory where the `train` extra is installed), and `import torch` still works."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    code = ("import sys, pipeline.entity.components, thinc.compat\n"
+            "print('torch' in sys.modules, thinc.compat.has_torch)\n"
+            "import importlib.util; print(importlib.util.find_spec('torch') is not None)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out[:2] == ["False", "False"]
+    assert out[2] == str(importlib.util.find_spec("torch") is not None)
+    if out[2] == "True":
+        done = subprocess.run([sys.executable, "-c", "import pipeline.entity.components, torch; print(torch.ones(2).sum().item())"],
+                              capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).resolve().parent.parent).stdout.strip()
+        assert done == "2.0"

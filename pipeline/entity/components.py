@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import pipeline.entity.spacy_import  # noqa: F401  (before spaCy: keeps thinc from importing PyTorch)
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
+from itertools import compress
 
 from pipeline.text.frontmatter import front_matter
 from pipeline.text.layout import unwrap
@@ -56,9 +57,9 @@ def normalise(original: str, *, encoding: str = "utf-8", notes: tuple[Note, ...]
         keep = bytearray(b"\x01") * len(simplified)
         for i in drops:
             keep[i] = 0
-        simplified = "".join(ch for ch, k in zip(simplified, keep) if k)
-        starts = array("l", (s for s, k in zip(starts, keep) if k))
-        ends = array("l", (e for e, k in zip(ends, keep) if k))
+        simplified = "".join(compress(simplified, keep))
+        starts = array("l", compress(starts, keep))
+        ends = array("l", compress(ends, keep))
         body_start -= sum(1 for i in drops if i < body_start)
 
     if counts["control"] or counts["ansi"]:

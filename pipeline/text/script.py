@@ -46,18 +46,30 @@ def to_simplified(text: str) -> str:
     return "\n".join(fixed)
 
 
+_S2T_CHANGES: dict[str, bool] = {}  # Han character -> whether s2t changes it (process-wide, never changes)
+
+
+def _simplified_only(chars: list[str]) -> set[str]:
+    """Those of `chars` (Han, after t2s) that s2t changes on their own: characters only simplified script
+    writes. Each character is converted once per process."""
+    new = [ch for ch in chars if ch not in _S2T_CHANGES]
+    if new:
+        conv = converter("s2t")
+        _S2T_CHANGES.update((ch, conv.convert(ch) != ch) for ch in new)
+    return {ch for ch in chars if _S2T_CHANGES[ch]}
+
+
 def detect_script(text: str, simplified: str) -> str:
     """simplified / traditional / mixed / unknown, from characters that exist in only one script.
 
-    Characters that t2s changed are traditional; of the others, those s2t would change are simplified.
-    s2t runs once per distinct character, not over the whole text."""
+    Characters that t2s changed are traditional; of the others, those s2t would change are simplified."""
     trad = sum(map(operator.ne, text, simplified))
-    distinct = "".join(sorted(ch for ch in set(simplified) if "\u4e00" <= ch <= "\u9fff"))
-    as_trad = converter("s2t").convert(distinct) if distinct else ""
-    simp_only = {a for a, b in zip(distinct, as_trad) if a != b} if len(as_trad) == len(distinct) else set()
     counts = Counter(simplified)
+    simp_only = _simplified_only([ch for ch in counts if "\u4e00" <= ch <= "\u9fff"])
     # a simplified-only character counts where it was written so (not where t2s produced it)
-    simp = sum(counts[ch] for ch in simp_only) - sum(1 for a, b in zip(text, simplified) if a != b and b in simp_only)
+    simp = sum(counts[ch] for ch in simp_only)
+    if trad and simp_only:
+        simp -= sum(1 for a, b in zip(text, simplified) if a != b and b in simp_only)
     total = trad + simp
     if total < 3:
         return "unknown" if not _HAN.search(text) else "simplified"

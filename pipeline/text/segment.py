@@ -12,6 +12,7 @@ checks. The `segmenter` setting (`ZHNEWS_SEGMENTER=jieba`) selects classic jieba
 from __future__ import annotations
 
 import functools
+from itertools import accumulate
 import logging
 import tempfile
 import time
@@ -60,12 +61,11 @@ class Segmenter:
         for start, end in chunks(text):
             if deadline is not None and time.process_time() > deadline:
                 raise TimeoutError("during segmentation")
-            pos = start
-            for word in self.tokenizer.cut(text[start:end], HMM=True):
-                out.append((word, pos, pos + len(word)))
-                pos += len(word)
-            if pos != end:  # never silently lose text
-                raise RuntimeError(f"segmentation lost text: {pos} != {end}")
+            words = list(self.tokenizer.cut(text[start:end], HMM=True))
+            bounds = list(accumulate(map(len, words), initial=start))
+            if bounds[-1] != end:  # never silently lose text
+                raise RuntimeError(f"segmentation lost text: {bounds[-1]} != {end}")
+            out.extend(zip(words, bounds, bounds[1:]))
         return out
 
 

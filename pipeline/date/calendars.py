@@ -1,9 +1,11 @@
-"""Calendars other than the Gregorian one, behind five small functions, so the libraries can be swapped in
-one file: the Chinese lunar calendar and the solar terms (lunar-python, MIT), Easter (python-dateutil).
+"""Calendars other than the Gregorian one, behind small functions, so the libraries can be swapped in one
+file: the Chinese lunar calendar and the solar terms (lunar-python, MIT), Easter (python-dateutil), the
+Islamic calendar by the Umm al-Qura reckoning (hijridate, MIT; AH 1343-1500, 1924-2077) and the Hebrew
+calendar (pyluach, MIT).
 
 lunar-python converts one date in about a millisecond; we ask it once per lunar year for the table of that
 year's months (first day, length, leap month) and do the arithmetic ourselves, cached. Both libraries are
-imported on the first lunar or moveable date, never at start-up.
+imported on the first date that needs them, never at start-up.
 """
 
 from __future__ import annotations
@@ -92,3 +94,45 @@ def nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
     last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1))
     d = last - timedelta(days=(last.isoweekday() - weekday) % 7 + 7 * (-n - 1))
     return d if d.month == month else None
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> date | None:
+    """The Gregorian day of an Islamic (Umm al-Qura) date; None outside the table (AH 1343-1500) or for a day
+    the month does not have."""
+    from hijridate import Hijri
+
+    try:
+        return Hijri(year, month, day).to_gregorian()
+    except (ValueError, OverflowError):
+        return None
+
+
+def hijri_in_year(year: int, month: int, day: int) -> tuple[date, int] | None:
+    """The first day in Gregorian year `year` that is the Islamic date month-day, with its Islamic year (a
+    Hijri year is about 11 days shorter, so a date can fall twice in one Gregorian year, or once)."""
+    approx = round((year - 622) * 33 / 32)
+    found = [(d, h) for h in range(approx - 1, approx + 3)
+             if (d := hijri_to_gregorian(h, month, day)) is not None and d.year == year]
+    return min(found) if found else None
+
+
+def hebrew_to_gregorian(year: int, month: int, day: int) -> date | None:
+    """The Gregorian (civil) day of a Hebrew date. Months count from Nisan (1) to Adar (12), as pyluach does;
+    in a leap year the feasts of Adar fall in Adar II (13). None for a day the month does not have."""
+    from pyluach import dates, hebrewcal
+
+    if month == 12 and hebrewcal.Year(year).leap:
+        month = 13
+    try:
+        return dates.HebrewDate(year, month, day).to_pydate()
+    except ValueError:
+        return None
+
+
+def hebrew_in_year(year: int, month: int, day: int) -> tuple[date, int] | None:
+    """The day in Gregorian year `year` that is the Hebrew date month-day, with its Hebrew year."""
+    if not 1000 <= year <= 2999:
+        return None
+    found = [(d, h) for h in (year + 3760, year + 3761)
+             if (d := hebrew_to_gregorian(h, month, day)) is not None and d.year == year]
+    return min(found) if found else None

@@ -199,9 +199,11 @@ def choose(r: Reading, ref: date, cue: str | None) -> tuple[Period | None, str |
     day_after = ref_dt + timedelta(days=1)
     if cue == "past":
         # the latest instance begun by the reference day; a period longer than a day must also have ended
-        # (上半年营收同比增长 in January is last year's first half)
+        # (上半年营收同比增长 in January is last year's first half), except a holiday, which is an event
+        # rather than a period reported on (斋月期间油价上涨 in the middle of Ramadan is this Ramadan)
         begun = [(p.bounds()[0], k, p) for k, p in cands if p.bounds()[0] < day_after]
-        done = [b for b in begun if b[2].grain in _FINE and b[2].end is None or b[2].bounds()[1] <= day_after]
+        done = [b for b in begun if b[2].grain in _FINE and b[2].end is None or b[2].bounds()[1] <= day_after
+                or r.kind == "holiday"]
         if done or begun:
             return max(done or begun, key=lambda x: x[0])[2], "tense"
     elif cue == "forward":

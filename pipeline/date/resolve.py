@@ -484,8 +484,14 @@ def season(g, c, dc):
 
 
 def holiday_day(spec, y: int) -> date | None:
-    """The day of a holiday rule in (Gregorian, or for lunar rules lunar) year `y`."""
+    """The (first) day of a holiday rule in (Gregorian, or for lunar rules lunar) year `y`."""
+    return _holiday_start(spec, y)[0]
+
+
+def _holiday_start(spec, y: int) -> tuple[date | None, int | None]:
+    """The first day of a holiday in year `y`, and for hijri and hebrew rules the year of that calendar."""
     d: date | None = None
+    cal_year = None
     if spec.fixed:
         d = _date(y, int(spec.fixed[:2]), int(spec.fixed[3:]))
     elif spec.lunar:
@@ -501,7 +507,33 @@ def holiday_day(spec, y: int) -> date | None:
         d = calendars.nth_weekday(y, n["month"], n["weekday"], n["n"])
     elif spec.solar_term:
         d = calendars.solar_term(y, spec.solar_term)
-    return d + timedelta(days=spec.days) if d is not None else None
+    elif spec.hijri or spec.hebrew:
+        find = calendars.hijri_in_year if spec.hijri else calendars.hebrew_in_year
+        md = spec.hijri or spec.hebrew
+        hit = find(y, int(md[:2]), int(md[3:]))
+        if hit is not None:
+            d, cal_year = hit
+            if spec.not_saturday and d.isoweekday() == 6:
+                d += timedelta(days=1)
+    return (d + timedelta(days=spec.days) if d is not None else None), cal_year
+
+
+def holiday_period(spec, y: int) -> Period | None:
+    """A holiday's days in year `y`: one day, `span` days, or up to `until` (hijri); from the evening
+    before where it begins at sundown (`eve`)."""
+    first, cal_year = _holiday_start(spec, y)
+    if first is None:
+        return None
+    last = first + timedelta(days=spec.span - 1)
+    if spec.until is not None:
+        um, ud = int(spec.until[:2]), int(spec.until[3:])
+        end = calendars.hijri_to_gregorian(cal_year + (1 if um < int(spec.hijri[:2]) else 0), um, ud)
+        if end is None or end <= first:
+            return None
+        last = end - timedelta(days=1)
+    if spec.eve:
+        first -= timedelta(days=1)
+    return days_range(first, last)
 
 
 def holiday(g, c, dc):
@@ -532,7 +564,7 @@ def holiday(g, c, dc):
         spec = spec.model_copy(update={"church": "orthodox"}) if spec.easter is not None else None
         if spec is None:
             return None
-    return _yearly(c, g, lambda y: date_period(holiday_day(spec, y)), "day", default="same",
+    return _yearly(c, g, lambda y: holiday_period(spec, y), "day", default="same",
                    extra={"holiday": key}, kind="holiday")
 
 

@@ -15,7 +15,13 @@ Locale = Literal["CN", "HK", "TW"]
 
 
 class HolidayRule(Strict):
-    """Exactly one of the kinds; `days` moves the day (黑色星期五: the day after 感恩节)."""
+    """Exactly one of the kinds; `days` moves the day (黑色星期五: the day after 感恩节).
+
+    `hijri` and `hebrew` are month-day in those calendars (Hebrew months count from Nisan = 1; Adar is 12,
+    kept in Adar II in leap years). A holiday of several days has `span` days, or runs `until` a month-day
+    of the Islamic calendar (exclusive: 斋月 is 09-01 until 10-01). `eve`: it begins at sundown the evening
+    before (the Hebrew day starts at nightfall), so its period starts on that civil day. `not_saturday`: a
+    fast that falls on the Sabbath moves to the Sunday (Tisha B'Av)."""
 
     fixed: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
     lunar: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|30)$")
@@ -24,14 +30,22 @@ class HolidayRule(Strict):
     church: Literal["western", "orthodox"] = "western"
     nth_weekday: dict[Literal["month", "weekday", "n"], int] | None = None
     solar_term: str | None = None
+    hijri: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|30)$")
+    hebrew: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|30)$")
     days: int = 0
+    span: int = Field(1, ge=1, le=60)
+    until: str | None = Field(None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|30)$")
+    eve: bool = False
+    not_saturday: bool = False
 
     @model_validator(mode="after")
     def _one_kind(self) -> "HolidayRule":
-        kinds = [k for k in ("fixed", "lunar", "lunar_eve", "easter", "nth_weekday", "solar_term")
+        kinds = [k for k in ("fixed", "lunar", "lunar_eve", "easter", "nth_weekday", "solar_term", "hijri", "hebrew")
                  if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError(f"a holiday rule has exactly one kind, not {kinds or 'none'}")
+        if self.until is not None and (kinds[0] != "hijri" or self.span != 1):
+            raise ValueError("`until` is for hijri rules, and instead of `span`")
         nth = self.nth_weekday
         if nth is not None and (set(nth) != {"month", "weekday", "n"} or not 1 <= nth["month"] <= 12
                                 or not 1 <= nth["weekday"] <= 7 or nth["n"] == 0):

@@ -17,7 +17,8 @@ from pipeline.text.segment import load_segmenter
 def match():
     rules = load_rules()
     segmenter = load_segmenter(rules)
-    matcher = EntityMatcher(rules.entity, freq=lambda w: segmenter.tokenizer.FREQ.get(w, 0))
+    matcher = EntityMatcher(rules.entity, freq=lambda w: segmenter.tokenizer.FREQ.get(w, 0),
+                            proper=lambda: segmenter.proper_nouns)
 
     def run(text: str, model: list[tuple[str, str]] | list[tuple[int, int, str]]):
         """Entities of `text` given model spans as (name, label) (each at its first free occurrence) or
@@ -114,6 +115,17 @@ def test_generic_and_descriptive_organisations_are_not_names(match):
     assert match(text, spans) == []
     # a name has a word of its own: 托塔尔公司 stays
     assert [t for t, *_ in match("托塔尔公司宣布。", [("托塔尔公司", "ORG")])] == ["托塔尔公司"]
+
+
+def test_a_company_whose_word_the_dictionary_tags_as_a_name_is_not_a_description(match):
+    got = match("西门子公司与三家公司签约。", [("西门子公司", "ORG"), ("三家公司", "ORG")])
+    assert [(t, lab) for t, lab, *_ in got] == [("西门子公司", "ORG")]
+
+
+def test_a_government_is_named_by_the_places_right_before_it(match):
+    got = match("会上指出中国政府一贯反对，临时政府和地方政府，浙江省杭州市人民政府，克林顿政府。", [])
+    assert [(t, lab, k) for t, lab, _, k, _ in got if lab == "ORG"] == [
+        ("中国政府", "ORG", "regulator"), ("浙江省杭州市人民政府", "ORG", "regulator")]
 
 
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):

@@ -79,15 +79,16 @@ class NerComponent:
 )
 def make_entity_component(nlp: Language, name: str, rules_dir: str | None, segmenter: str, cache_dir: str | None):
     rules = load_rules(rules_dir)
-    tokenizer = load_segmenter(rules, segmenter, cache_dir).tokenizer
-    return EntityComponent(rules.entity, freq=lambda w: tokenizer.FREQ.get(w, 0))
+    seg = load_segmenter(rules, segmenter, cache_dir)
+    tokenizer = seg.tokenizer
+    return EntityComponent(rules.entity, freq=lambda w: tokenizer.FREQ.get(w, 0), proper=lambda: seg.proper_nouns)
 
 
 class EntityComponent:
     """spaCy component: character-level entity matching; sets `doc._.zh_entities` and `doc.ents`."""
 
-    def __init__(self, entity_rules, freq=None):
-        self.matcher = EntityMatcher(entity_rules, freq=freq)
+    def __init__(self, entity_rules, freq=None, proper=None):
+        self.matcher = EntityMatcher(entity_rules, freq=freq, proper=proper)
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = doc_tokens(doc)

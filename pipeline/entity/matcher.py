@@ -70,8 +70,9 @@ class EntityMatcher:
     `freq(word)` is the segmenter's dictionary frequency, used to tell rare name words from common ones.
     """
 
-    def __init__(self, e, freq=None):
-        """`e`: the compiled entity rules (`pipeline.entity.rules.CompiledEntity`)."""
+    def __init__(self, e, freq=None, proper=None):
+        """`e`: the compiled entity rules (`pipeline.entity.rules.CompiledEntity`); `proper()`: the
+        segmenter dictionary's proper nouns (read on first use)."""
         self.automaton = ahocorasick.Automaton()
         for entry in e.all_entries:
             info = _Entry(entry.norm, entry.label, entry.kind)
@@ -91,9 +92,11 @@ class EntityMatcher:
         self.suffix_lengths = sorted({len(x) for x in self.suffix_strength}, reverse=True)
         self.suffix_last = frozenset(x[-1] for x in self.suffix_strength)
         self.weak_max_freq = e.org_weak_max_freq
+        self.place_headed = frozenset(e.org_suffixes_place_headed)
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
+        self._proper = proper or (lambda: frozenset())
         self.places = frozenset(a for entry in e.all_entries if entry.label == "GPE" for a in entry.aliases)
         self.place_cut = {k: tuple(v) for k, v in e.place_suffix_not_before.items()}
         self.not_after_head = e.org_not_after_head
@@ -221,7 +224,8 @@ class EntityMatcher:
     def _descriptive(self, text: str, s: int, e: int, tok_at) -> bool:
         """A description, not a name: a generic noun (`org_generic_nouns`: 公司) after words of two or more
         characters that the segmenter's dictionary knows, places and numbers (联营公司, 三家公司,
-        中国顶尖技术公司, AI公司); a name has a word of its own (托塔尔公司, KMC公司). 英国石油公司 is lost:
+        中国顶尖技术公司, AI公司); a name has a word of its own (托塔尔公司, KMC公司), or one the dictionary
+        tags as a name (西门子公司, 迪斯尼公司). 英国石油公司 is lost:
         the price of 同业公司."""
         name = text[s:e]
         noun = next((x for x in self.generic_nouns if name.endswith(x)), None)
@@ -230,7 +234,8 @@ class EntityMatcher:
         head_end, pos = e - len(noun), s
         whole = tok_at.get(s)
         if whole is not None and whole[2] == e:  # one word: 联营公司 is common, 星河动力公司 is not a word
-            return whole[0] not in self.known_aliases and self.freq(whole[0]) > 0
+            return (whole[0] not in self.known_aliases and self.freq(whole[0]) > 0
+                    and whole[0] not in self._proper())
         while pos < head_end:
             tok = tok_at.get(pos)
             if tok is None or tok[2] > head_end:
@@ -241,6 +246,8 @@ class EntityMatcher:
             if word in self.known_aliases or not (self.freq(word) > 0 or word in self.generic_latin
                                                    or word in self.places or word.isdigit()):
                 return False
+            if word not in self.places and word in self._proper():
+                return False  # a word the dictionary knows as a name (西门子公司, 迪斯尼公司)
             pos = tok[2]
         return True
 
@@ -371,6 +378,11 @@ class EntityMatcher:
             head = word[: len(word) - len(suffix)]
             if head in self.generic_heads or head in self.org_stop:
                 continue
+            if suffix in self.place_headed:
+                m = self._place_headed(text, tokens, i, head, suffix)
+                if m is not None:
+                    out.append(m)
+                continue
             parts = [head] if head else []
             j, start, bounded = i, s, False
             while True:  # extend left over name-like tokens, up to a boundary
@@ -399,6 +411,21 @@ class EntityMatcher:
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
+
+    def _place_headed(self, text, tokens, i, head, suffix) -> Mention | None:
+        """An organisation named by the places before its suffix (`org_suffixes_place_headed`: 北京市政府,
+        浙江省杭州市人民政府, 美国政府): the places right before it, and nothing else (指出中国政府 is 中国政府;
+        临时政府, 地方政府 and 克林顿政府 are no organisation by this rule)."""
+        word, s, e = tokens[i]
+        if head and head not in self.places:
+            return None
+        start, j = s, i
+        while j > 0 and tokens[j - 1][0] in self.places:
+            j -= 1
+            start = tokens[j][1]
+        if start == e - len(suffix):
+            return None  # no place at all
+        return self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "regulator")
 
     # aliases and propagation --------------------------------------------------------------------
 

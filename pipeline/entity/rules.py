@@ -41,6 +41,7 @@ class EntityRules(Strict):
     model_not_names: list[str] = Field(default_factory=list)
     org_generic_latin: list[str] = Field(default_factory=list)
     org_description_words: list[str] = Field(default_factory=list)
+    org_suffixes_place_headed: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

@@ -267,7 +267,7 @@ def _times(dc, readings: list[Reading]) -> list[Reading]:
                     after = close.end()  # 二零二五年五月二十八日(星期三): the weekday of that day
                     continue
             gap = text[max(prev.end, after):r.start] if after >= prev.end else text[prev.end:r.start]
-            if set(gap) <= _GAP and len(gap) <= 1:
+            if (set(gap) <= _GAP or gap == "的") and len(gap) <= 1:  # 明天的下午3点, 六天后的3时1刻
                 if r.kind == "time":
                     out[-1] = _join_time(prev, r)
                     continue

@@ -1001,10 +1001,13 @@ def _clock(m, dc, pod_name: str | None, ampm: str | None) -> tuple[int, int | No
     mi = _int(gd.get("mi") or gd.get("mi0"), rules) if (gd.get("mi") or gd.get("mi0")) else None
     if gd.get("mi0") and gd["mi0"].startswith("零"):
         mi = _int(gd["mi0"][1:], rules)
-    if gd.get("hhalf"):
+    if gd.get("hhalf") or gd.get("hhalf2"):
         mi = 30
+    if gd.get("five") or gd.get("five2"):  # Cantonese: 踏三, 三个字 = 3 × 5 minutes
+        n = _int(gd.get("five") or gd.get("five2"), rules)
+        mi = 5 * n if n is not None and 1 <= n <= 11 else None
     if gd.get("hq"):
-        mi = 15 if gd["hq"] == "一" else 45
+        mi = 15 if gd["hq"] in "一1" else 45
     s = _int(gd.get("ss"), rules) if gd.get("ss") else None
     if mi is not None and not 0 <= mi <= 59 or s is not None and not 0 <= s <= 59:
         return None
@@ -1064,16 +1067,27 @@ def time_of_day(g, c, dc):
 
 def time_range(g, c, dc):
     """上午9:30至11:30, 下午1点至3点, 17:55:23-18:33:02, 晚上十一点钟到晚上十二点."""
-    rules = dc.rules
     pod1, pod2 = g.get("pod"), g.get("pod2") or g.get("pod")
     left, right = g.get("left"), g.get("right")
     if not pod1 and ":" not in left and not any(ch in left for ch in "时分"):
         return None  # 3点至5点 alone may be index points
+    return _time_range(c, dc, left, right, pod1, pod2, g.get("ampm"), g.get("ampm2") or g.get("ampm"))
+
+
+def hour_range(g, c, dc):
+    """上午9到11点, 早上五到六点, 下午2至4时: two hours sharing one 点 or 时, after a part of day."""
+    right = g.get("right").strip()
+    unit = "时" if "时" in right else "点"
+    return _time_range(c, dc, g.get("left").strip() + unit, right, g.get("pod"), g.get("pod"), None, None)
+
+
+def _time_range(c, dc, left, right, pod1, pod2, ampm1, ampm2):
+    rules = dc.rules
     ml, mr = rules.clock_rx.fullmatch(left.strip()), rules.clock_rx.fullmatch(right.strip())
     if ml is None or mr is None:
         return None
-    a = _clock(ml, dc, pod1, g.get("ampm"))
-    b = _clock(mr, dc, pod2, g.get("ampm2") or g.get("ampm"))
+    a = _clock(ml, dc, pod1, ampm1)
+    b = _clock(mr, dc, pod2, ampm2)
     if a is None or b is None:
         return None
     if (b[0], b[1] or 0, b[2] or 0) < (a[0], a[1] or 0, a[2] or 0) and b[4] == 0:
@@ -1107,6 +1121,16 @@ def part_of_day(g, c, dc):
     return _time_reading(c, dc, tod, name, {})
 
 
+def part_of_day_after_day(g, c, dc):
+    """25日晚, 7月25日早: a bare 早 or 晚 that only reads as a part of day right after a day."""
+    pod = dc.rules.parts_of_day[g.get("pod")]
+    lo, hi = pod.hours
+
+    def tod(day):
+        return span(period("hour", day.year, day.month, day.day, lo), period("hour", day.year, day.month, day.day, hi))
+    return _time_reading(c, dc, tod, g.get("pod"), {})
+
+
 def session(g, c, dc):
     """早盘, 午盘, 尾盘: the market's session hours (A shares, or Hong Kong and Taiwan in their context)."""
     times = dc.rules.sessions[g.get("session")]
@@ -1122,6 +1146,8 @@ def session(g, c, dc):
 
 
 SHAPES = {
+    "hour_range": hour_range,
+    "part_of_day_after_day": part_of_day_after_day,
     "fiscal_year": fiscal_year,
     "fiscal_period": lambda g, c, dc: fiscal_year(g, c, dc, months=None),
     "written_date": written_date,

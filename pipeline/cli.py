@@ -131,12 +131,14 @@ def _feeds(values: list[str] | None) -> dict[str, str] | None:
 def _check_published(published: str | None) -> None:
     if published is None:
         return
-    from datetime import date
+    from pipeline.core import parse_published
+    from pipeline.errors import ZhnewsError
 
     try:
-        date.fromisoformat(published)
-    except ValueError:
-        _fail(EXIT_USAGE, f"--published must be YYYY-MM-DD, got {published!r}")
+        parse_published(published)
+    except ZhnewsError:
+        _fail(EXIT_USAGE, f"--published must be YYYY-MM-DD or an ISO date and time (2025-03-19T08:30), "
+                          f"got {published!r}")
 
 
 def _check_folder(folder: Path, what: str = "folder") -> None:
@@ -217,7 +219,7 @@ def extract(
     paths: Annotated[Optional[list[Path]], typer.Argument(
         help="article files or folders (*.txt, *.md)", metavar="PATH...", show_default=False)] = None,
     out: Annotated[str, typer.Option("--out", "-o", help="JSONL output file, or - for stdout")] = "-",
-    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD for every article")] = None,
+    published: Annotated[Optional[str], typer.Option(help="reference date YYYY-MM-DD (or YYYY-MM-DDTHH:MM: relative times then count from it) for every article")] = None,
     jsonl_input: Annotated[Optional[Path], typer.Option(
         "--jsonl-input", help='read articles from JSONL lines {"id", "text", "published", "region"}')] = None,
     errors: Annotated[Optional[Path], typer.Option(

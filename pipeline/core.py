@@ -11,7 +11,8 @@ from __future__ import annotations
 import gc
 import time
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
+from datetime import time as dt_time
 from pathlib import Path
 
 from pipeline import records as R
@@ -114,7 +115,7 @@ class Pipeline:
                 region = st.mask(norm.text, self.rules.compiled[st.name])
                 mask = bytearray(a | b for a, b in zip(mask, region)) if any(mask) else region
         ctx = Context(norm=norm, tokens=tokens, table_mask=mask, deadline=deadline)
-        ctx.published = _parse_published(published)
+        ctx.published, ctx.published_time = parse_published(published)
         ctx.published_from = "argument" if ctx.published else None
         ctx.region, ctx.region_from = fixed_region, region_from
         for st in self.stages:
@@ -164,6 +165,8 @@ class Pipeline:
             source=source,
             title=title if isinstance(title, str) else None,
             published=ref.isoformat() if ref else None,
+            published_time=(ctx.published_time.isoformat(timespec="seconds" if ctx.published_time.second else "minutes")
+                            if ref and ctx.published_time else None),
             published_from=ctx.published_from if ref else None,
             region=ctx.region,
             region_from=ctx.region_from if ctx.region else None,
@@ -242,13 +245,27 @@ def _shifted(record: R.ArticleBase, offset: int, part: dict) -> R.ArticleBase:
     return record.model_copy(update=update)
 
 
-def _parse_published(published: str | date | None) -> date | None:
-    if published is None or isinstance(published, date):
-        return published
+def parse_published(published: str | date | None) -> tuple[date | None, dt_time | None]:
+    """The reference date, and its time of day when one is given: YYYY-MM-DD, or an ISO date and time
+    (2025-03-19T08:30, 2025-03-19 08:30:15+08:00; a `datetime`). The time is the article's local time as
+    written: an offset is read, not converted."""
+    if published is None:
+        return None, None
+    if isinstance(published, datetime):
+        return published.date(), published.time().replace(microsecond=0)
+    if isinstance(published, date):
+        return published, None
+    text = published.strip()
     try:
-        return date.fromisoformat(published)
+        return date.fromisoformat(text), None
+    except ValueError:
+        pass
+    try:
+        at = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ZhnewsError(f"published must be YYYY-MM-DD, got {published!r}") from exc
+        raise ZhnewsError(f"published must be YYYY-MM-DD or an ISO date and time (YYYY-MM-DDTHH:MM[:SS][+08:00]), "
+                          f"got {published!r}") from exc
+    return at.date(), at.time().replace(microsecond=0)
 
 
 _SETTINGS: Settings | None = None

@@ -8,6 +8,7 @@ import functools
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import time as dt_time
 from typing import Any
 
 from pipeline.text.offsets import NormText
@@ -40,6 +41,7 @@ class Context:
     table_mask: bytearray  # 1 where a character sits in a table region
     published: date | None = None
     published_from: str | None = None  # argument, front_matter, sign_off, dateline
+    published_time: dt_time | None = None  # the caller's time of day for `published`, when given
     warnings: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, message, norm span
     region: str | None = None  # the article's market region (pipeline.region): mainland, hong_kong, taiwan ...
     region_from: str | None = None  # argument, input, feed, signals

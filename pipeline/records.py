@@ -84,6 +84,9 @@ class ArticleBase(Frozen):
     title: str | None = Field(None, description="the front matter's title, when there is one")
     published: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$",
                                   description="the reference date for relative and year-less dates")
+    published_time: str | None = Field(None, pattern=r"^\d{2}:\d{2}(:\d{2})?$", description=(
+        "the time of day the caller gave with `published` (local time as written), from which relative times "
+        "count: 两小时前, 30分钟后, 现在"))
     published_from: str | None = Field(
         None, description="where `published` came from: argument, front_matter, sign_off, dateline"
     )

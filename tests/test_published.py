@@ -53,3 +53,43 @@ def test_a_date_in_the_body_is_not_taken_for_a_dateline(pipeline):
 def test_corpus_published(corpus_files, pipeline):
     got = {p.name[:3]: pipeline(p.read_text(encoding="utf-8")).published for p in corpus_files}
     assert got == {"000": None, "001": "2025-03-19", "002": "2025-06-30", "003": None, "004": None}
+
+
+@pytest.mark.parametrize("argument,day,time", [
+    ("2025-03-19T10:30", "2025-03-19", "10:30"),
+    ("2025-03-19 10:30:15", "2025-03-19", "10:30:15"),
+    ("2025-03-19T10:30:00+08:00", "2025-03-19", "10:30"),  # local time as written, not moved to UTC
+    ("2025-03-19", "2025-03-19", None),
+])
+def test_a_reference_date_with_a_time_of_day(pipeline, argument, day, time):
+    record = pipeline("公司发布公告。", published=argument)
+    assert (record.published, record.published_time, record.published_from) == (day, time, "argument")
+
+
+def test_relative_times_count_from_the_reference_time_and_have_no_value_without_one(pipeline):
+    text = "两小时前公司停牌，半小时后复牌，过去5分钟成交放量，未来两小时或有公告。"
+    got = [(d.text, d.value, d.end_value, d.granularity)
+           for d in pipeline(text, published="2025-03-19T10:30").dates]
+    assert got == [("两小时前", "2025-03-19T08", None, "hour"),
+                   ("半小时后", "2025-03-19T11:00", None, "minute"),
+                   ("过去5分钟", "2025-03-19T10:25", "2025-03-19T10:30", "minute"),
+                   ("未来两小时", "2025-03-19T10", "2025-03-19T12", "hour")]
+    dated = pipeline(text, published="2025-03-19").dates
+    assert [(d.text, d.value, d.relative.unit, d.relative.offset) for d in dated][:2] == [
+        ("两小时前", None, "hour", -2), ("半小时后", None, "minute", 30)]
+
+
+def test_a_reference_time_never_changes_what_a_date_alone_resolves_to(pipeline):
+    text = "公司三天前披露，今晚8点召开说明会。"
+    with_time = pipeline(text, published="2025-03-19T23:50")
+    without = pipeline(text, published="2025-03-19")
+    assert [(d.text, d.value) for d in with_time.dates] == [(d.text, d.value) for d in without.dates] == [
+        ("三天前", "2025-03-16"), ("今晚8点", "2025-03-19T20")]
+
+
+@pytest.mark.parametrize("bad", ["2025-13-01", "19/03/2025", "2025-03-19T25:00", "yesterday"])
+def test_a_bad_reference_is_the_callers_error(pipeline, bad):
+    from pipeline.errors import ZhnewsError
+
+    with pytest.raises(ZhnewsError, match="published must be"):
+        pipeline("公司发布公告。", published=bad)

@@ -4,6 +4,7 @@ the market it speaks of (Taiwan, Hong Kong) and the tense around a date."""
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 
 from pipeline.mention import COMMA_BREAKS, clause_start, sentence_bounds
 
@@ -15,6 +16,9 @@ class DateText:
         self.ctx, self.rules = ctx, rules
         self.text: str = ctx.text
         self.published = ctx.published
+        t = getattr(ctx, "published_time", None)
+        # the caller's date and time (relative times count from it: 两小时前, 过去30分钟); None without a time
+        self.published_at = datetime.combine(ctx.published, t) if ctx.published is not None and t is not None else None
 
     # -- spans ------------------------------------------------------------------------------------
 

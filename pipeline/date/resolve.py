@@ -887,10 +887,10 @@ def offset(g, c, dc):
         extra.update(open="after", inclusive=True)
     if unit in _SMALL:
         secs = (n + (0.5 if half else 0)) * _SMALL[unit]
-        rel_unit = "minute" if unit == "quarter_hour" else unit
-        amount = round(secs / {"hour": 3600, "minute": 60, "second": 1, "quarter_hour": 60}[unit])
-        return Reading(c, "reference", lambda ref: None, "time", rel={"unit": rel_unit, "offset": sign * amount},
-                       extra=extra)
+        grain = _grain_for(secs, "minute" if unit == "quarter_hour" else unit)
+        rel_unit, amount = grain, round(secs / {"hour": 3600, "minute": 60, "second": 1}[grain])  # 半小时: 30 minutes
+        return Reading(c, "reference", lambda ref: _from_published(dc, ref, sign * secs, grain), "time",
+                       rel={"unit": rel_unit, "offset": sign * amount}, extra=extra)
     if unit in ("day", "week"):
         days = n * (7 if unit == "week" else 1) + (3.5 if half and unit == "week" else 0.5 if half else 0)
         if days != int(days):
@@ -933,6 +933,35 @@ def offset(g, c, dc):
     return Reading(c, "reference", build_m, grain, rel={"unit": rel_unit, "offset": rel_n}, extra=extra, kind="offset")
 
 
+def _grain_for(secs: float, unit: str) -> str:
+    """The grain of an offset of `secs` seconds in `unit`: the unit's own, or a finer one for a half (半小时)."""
+    size = {"hour": 3600, "minute": 60, "second": 1}[unit]
+    if secs % size == 0:
+        return unit
+    return "minute" if secs % 60 == 0 else "second"
+
+
+def _at_grain(t: datetime, grain: str) -> Period | None:
+    return period(grain, t.year, t.month, t.day, t.hour, t.minute if grain != "hour" else 0,
+                  t.second if grain == "second" else 0)
+
+
+def _from_published(dc, ref, secs: float, grain: str) -> Period | None:
+    """The moment `secs` seconds from the caller's date and time (两小时前, 30分钟后); None without a time."""
+    at = dc.published_at
+    if at is None or ref != at.date():
+        return None
+    return _at_grain(at + timedelta(seconds=secs), grain)
+
+
+def _span_published(dc, ref, lo: float, hi: float, grain: str) -> Period | None:
+    """From `lo` to `hi` seconds around the caller's date and time (过去30分钟, 未来两小时)."""
+    at = dc.published_at
+    if at is None or ref != at.date():
+        return None
+    return span(_at_grain(at + timedelta(seconds=lo), grain), _at_grain(at + timedelta(seconds=hi), grain))
+
+
 def window(g, c, dc):
     """前两天, 上两个月, 过去三天, 下三年 (whole units before or after the reference's own); 近三年, 最近三个月
     (counted back from the reference day)."""
@@ -949,9 +978,10 @@ def window(g, c, dc):
         if unit in ("day",):
             return None  # 近60日涨幅 is a market window, not a date
         if unit in _SMALL:
-            return Reading(c, "reference", lambda ref: None, "time",
-                           rel={"unit": "minute" if unit == "quarter_hour" else unit, "offset": -n, "count": n,
-                                "rolling": True})
+            step = "minute" if unit == "quarter_hour" else unit
+            secs = n * _SMALL[unit]
+            return Reading(c, "reference", lambda ref: _span_published(dc, ref, -secs, 0, step), "time",
+                           rel={"unit": step, "offset": -n, "count": n, "rolling": True})
 
         def build_r(ref):
             if unit == "week":
@@ -963,8 +993,11 @@ def window(g, c, dc):
                        rel={"unit": unit, "offset": -n, "count": n, "rolling": True})
     first = -n if direction == -1 else 1
     if unit in _SMALL:
-        return Reading(c, "reference", lambda ref: None, "time",
-                       rel={"unit": "minute" if unit == "quarter_hour" else unit, "offset": first, "count": n})
+        step = "minute" if unit == "quarter_hour" else unit
+        secs = n * _SMALL[unit]
+        lo, hi = (-secs, 0) if direction == -1 else (0, secs)
+        return Reading(c, "reference", lambda ref: _span_published(dc, ref, lo, hi, step), "time",
+                       rel={"unit": step, "offset": first, "count": n})
 
     def build(ref):
         if unit == "day":

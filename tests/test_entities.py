@@ -88,3 +88,18 @@ def test_show_renders_every_item(tmp_path):
     assert '<mark class="ORG" title="ORG: 金山云' in page
     assert '<mark class="money" title="7785200000 CNY' in page
     assert '<mark class="table_items"' in page and "<script" not in page
+
+
+def test_the_spacy_vocabulary_stays_bounded_and_a_fresh_one_changes_nothing(pipeline, corpus_files):
+    """spaCy remembers every token it has seen; past a bound the entity pipeline starts a fresh vocabulary,
+    and the records are the same before and after."""
+    from pipeline.entity import components
+
+    nlp = pipeline.runtime["entity"]
+    texts = [p.read_text(encoding="utf-8") for p in corpus_files]
+    before = [pipeline(t).entities for t in texts]
+    assert len(nlp.vocab) > 100
+    assert components.bound_vocab(nlp, limit=100)
+    assert len(nlp.vocab) < 100
+    assert [pipeline(t).entities for t in texts] == before
+    assert not components.bound_vocab(nlp, limit=10**9)

@@ -35,11 +35,10 @@ def setup(rules, settings):
 
 def extract_entity(nlp, tokens: list[tuple[str, int, int]], regions=None) -> list[Mention]:
     """Entities of one article, from the tokens the segmenter already produced; the model tags only
-    `regions` (None: all of the text)."""
-    from pipeline.entity.components import make_doc
+    `regions` (None: all of the text). See `pipeline.entity.components.extract_entity`."""
+    from pipeline.entity.components import extract_entity as run_nlp
 
-    doc = nlp(make_doc(nlp.vocab, tokens, regions))
-    return list(doc._.zh_entities)
+    return run_nlp(nlp, tokens, regions)
 
 
 def run(ctx, nlp, found) -> list[Mention]:

@@ -166,9 +166,32 @@ def _build_nlp(rules_dir: str, mode: str, segmenter: str, cache_dir: str, model:
     return nlp
 
 
+# spaCy keeps a lexeme and a string for every distinct token it has seen, for the life of the process: over a
+# long run of new numbers and names that grows without end. Past this many lexemes the pipeline gets a fresh
+# vocabulary (our components keep nothing in it; rebuilding the common words' lexemes is cheap once in a while).
+# spaCy's own `memory_zone` frees them after every article instead, but recomputing the lexical attributes of
+# each article's new words costs about 40 µs a word, every article.
+VOCAB_LIMIT = 300_000
+
+
+def bound_vocab(nlp: Language, limit: int | None = None) -> bool:
+    """Replace the pipeline's vocabulary with a fresh one when it holds more than `limit` lexemes."""
+    if len(nlp.vocab) <= (VOCAB_LIMIT if limit is None else limit):
+        return False
+    from spacy.vocab import Vocab
+
+    old = nlp.vocab
+    nlp.vocab = Vocab(lex_attr_getters=old.lex_attr_getters, writing_system=old.writing_system,
+                      get_noun_chunks=old.get_noun_chunks)
+    if hasattr(nlp.tokenizer, "vocab"):
+        nlp.tokenizer.vocab = nlp.vocab
+    return True
+
+
 def extract_entity(nlp: Language, tokens: list[tuple[str, int, int]],
                    regions: list[tuple[int, int]] | None = None) -> list[Mention]:
     """Entities of one article, from the tokens the segmenter already produced; the model tags only
     `regions` (None: everything)."""
+    bound_vocab(nlp)
     doc = nlp(make_doc(nlp.vocab, tokens, regions))
     return list(doc._.zh_entities)

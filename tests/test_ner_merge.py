@@ -128,6 +128,20 @@ def test_a_government_is_named_by_the_places_right_before_it(match):
         ("中国政府", "ORG", "regulator"), ("浙江省杭州市人民政府", "ORG", "regulator")]
 
 
+def test_the_model_sets_the_left_edge_of_a_name_a_suffix_rule_ran_too_far_back_for(match):
+    got = match("月初绿城集团公布季报。", [("绿城集团", "ORG")])
+    assert [(t, lab, n) for t, lab, n, _, _ in got] == [("绿城集团", "ORG", "绿城集团")]
+
+
+def test_a_unit_of_a_known_organisation_is_an_organisation_of_its_own(match):
+    got = match("招商银行东直门支行和中国银行业协会发布报告。", [("招商银行东直门支行", "ORG"), ("中国银行业协会", "ORG")])
+    assert [(t, lab, n) for t, lab, n, _, _ in got] == [("招商银行东直门支行", "ORG", "招商银行东直门支行"),
+                                                        ("中国银行业协会", "ORG", "中国银行业协会")]
+    # a unit needs its ending: a known name and a plain word stay apart
+    got = match("招商银行今日公告。", [("招商银行今日", "ORG")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("招商银行", "招商银行")]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

@@ -24,11 +24,15 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    `kind` and label (the model saying PERSON for a known company changes nothing), a titled person or a
    byline keeps its pattern rule id.
 2. A model span inside a rule's span, or crossing one, is dropped: the rule's boundaries win (a
-   gazetteer alias is an exact string; a role, honorific or byline pattern marks a name's edges).
+   gazetteer alias is an exact string; a role, honorific or byline pattern marks a name's edges). Except
+   an organisation that ends where an organisation-suffix rule's span ends: the suffix marks the right
+   edge, the model the left one (月初绿城集团 -> 绿城集团).
 3. A model span that contains rule spans: a model ORG replaces places inside it (a place that qualifies
    an organisation is part of its name: 北京大学, 宁波银行); a known organisation followed only by
    organisation suffixes becomes one ORG with the known `norm` and `kind` (金山云控股有限公司 with
-   金山云 known). Otherwise the model span is dropped: a known organisation or a titled person keeps its
+   金山云 known); a known organisation followed by (places and) a unit (`org_unit_suffixes`: 分行, 支行,
+   中心, 系, 协会) is a new organisation, its text the norm (招商银行东直门支行, 中国银行业协会).
+   Otherwise the model span is dropped: a known organisation or a titled person keeps its
    boundaries (云知声登陆港交所 is 云知声 + 港交所), and a model PERSON or GPE never swallows a rule span.
 4. A model span that touches no rule span is added as `entity.model`: `norm` is its text (normalised,
    simplified, spaces removed), `kind` is person or place, and for an organisation the kind its name's
@@ -93,6 +97,7 @@ class EntityMatcher:
         self.suffix_last = frozenset(x[-1] for x in self.suffix_strength)
         self.weak_max_freq = e.org_weak_max_freq
         self.place_headed = frozenset(e.org_suffixes_place_headed)
+        self.unit_suffixes = tuple(e.org_unit_suffixes)
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
@@ -162,6 +167,15 @@ class EntityMatcher:
                 added.append(self._model_mention(text, s, e, label))
                 continue
             inside = [rules[i] for i in sorted(hit, key=lambda i: rules[i].start)]
+            if (label == "ORG" and len(inside) == 1 and inside[0].rule == "entity.org_suffix"
+                    and inside[0].start < s and inside[0].end == e):
+                # case 2, except: the model's start for an organisation a suffix rule ran too far back for
+                # (月初绿城集团 -> 绿城集团, 图为北京市房地产协会 -> 北京市房地产协会)
+                r = inside[0]
+                dropped |= hit
+                added.append(self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), r.fields["kind"],
+                                           tentative=True))
+                continue
             if label != "ORG" or not all(s <= m.start and m.end <= e for m in inside):
                 continue  # case 2, and case 3 for PERSON / GPE
             first = inside[0]
@@ -170,6 +184,12 @@ class EntityMatcher:
             elif (len(inside) == 1 and first.start == s and first.fields["label"] == "ORG"
                   and self._only_suffixes(text[first.end:e])):
                 m = self._mention("entity.model", s, e, "ORG", first.fields["norm"], first.fields["kind"])
+            elif (first.start == s and first.fields["label"] == "ORG"
+                  and all(x.fields["label"] == "GPE" for x in inside[1:]) and self._unit(text[first.end:e])):
+                # case 3: a unit of a known organisation is an organisation of its own (招商银行东直门支行,
+                # 建设银行广东省分行, 清华大学心理学系, 中国银行业协会)
+                m = self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), first.fields["kind"],
+                                  tentative=True)
             else:
                 continue  # case 3: a known organisation or person keeps its boundaries
             dropped |= hit
@@ -279,6 +299,11 @@ class EntityMatcher:
         else:
             kind = next((k for suffix, k in self.kind_suffixes if name.endswith(suffix)), None)
         return self._mention("entity.model", s, e, label, name, kind, tentative=True)
+
+    def _unit(self, rest: str) -> bool:
+        """`rest`, after a known organisation, names a unit of it: it ends in one of `org_unit_suffixes`."""
+        rest = rest.strip()
+        return bool(rest) and any(rest.endswith(x) for x in self.unit_suffixes)
 
     def _only_suffixes(self, rest: str) -> bool:
         """`rest` is one or more organisation suffixes (控股有限公司 = 控股 + 有限公司)."""

@@ -142,6 +142,15 @@ def test_a_unit_of_a_known_organisation_is_an_organisation_of_its_own(match):
     assert [(t, n) for t, _, n, _, _ in got] == [("招商银行", "招商银行")]
 
 
+def test_a_seat_or_form_in_brackets_belongs_to_the_company_name(match):
+    got = match("星环信息科技(上海)股份有限公司、万达电影(集团)股份有限公司与全资子公司安琪酵母(新加坡)有限公司签约。", [])
+    assert [(t, lab) for t, lab, *_ in got if lab == "ORG"] == [
+        ("星环信息科技(上海)股份有限公司", "ORG"), ("万达电影(集团)股份有限公司", "ORG"), ("安琪酵母(新加坡)有限公司", "ORG")]
+    # the place in brackets is no alias of the name before it, and a legal form alone is no name
+    assert ("星环信息科技", "GPE") not in [(t, lab) for t, lab, *_ in got]
+    assert not [t for t, *_ in match("上海)股份有限公司成立。", []) if t == "股份有限公司"]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

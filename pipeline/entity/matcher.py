@@ -409,16 +409,25 @@ class EntityMatcher:
                     out.append(m)
                 continue
             parts = [head] if head else []
-            j, start, bounded = i, s, False
+            j, start, bounded, located = i, s, False, 0
+            while not head and j > 0 and tokens[j - 1][0] + suffix in self.suffix_strength:
+                suffix, j, start = tokens[j - 1][0] + suffix, j - 1, tokens[j - 1][1]  # 股份 + 有限公司
             while True:  # extend left over name-like tokens, up to a boundary
                 if j == 0:
                     bounded = True
                     break
                 w, ws, _ = tokens[j - 1]
+                if (w == ")" and not located and strong and j >= 4 and tokens[j - 3][0] == "("
+                        and (tokens[j - 2][0] in self.places or (_HAN.match(tokens[j - 2][0]) and 2 <= len(tokens[j - 2][0]) <= 4))):
+                    # the seat or form in brackets: 星环信息科技(上海)股份有限公司, 南水北调水网(新乡)建设开发有限公司,
+                    # 万科企业(集团)股份有限公司
+                    parts.insert(0, "(" + tokens[j - 2][0] + ")")
+                    j, start, located = j - 3, tokens[j - 3][1], 3
+                    continue
                 if w in self.org_stop or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit():
                     bounded = True
                     break
-                if i - j >= (4 if strong else 2):
+                if i - j - located >= (4 if strong else 2):
                     break
                 if not strong and not (w.isascii() or self.freq(w) <= self.weak_max_freq or w in self.places):
                     bounded = True  # a common word ends a weak-suffix name
@@ -429,10 +438,13 @@ class EntityMatcher:
                 continue
             if parts[0] in self.generic_heads or any(p in self.generic_heads for p in parts[-1:]):
                 continue
+            if all(p in self.merge_suffixes or p in self.generic_heads or p.startswith("(") for p in parts):
+                continue  # 股份 + 有限公司 after a bracket: a legal form, no name
             if not strong and not all(p.isascii() or self.freq(p) <= self.weak_max_freq or p in self.places
                                       for p in parts):
                 continue
-            if e - start - len(suffix) < 2 or e - start > 16 or text[e - len(suffix) - 1] in self.not_after_head:
+            if (e - start - len(suffix) < 2 or e - start > 16 + located + 2
+                    or text[e - len(suffix) - 1] in self.not_after_head):
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
@@ -468,6 +480,8 @@ class EntityMatcher:
                 out.append(self._mention("entity.paren_alias", b[0], b[1], f["label"], f["norm"], f["kind"]))
                 continue
             inside = by_span.get(b)
+            if inside is not None and inside.fields["label"] == "GPE" and not text[a0:a1].isascii():
+                continue  # 星环信息科技(上海): the seat of a company, not another name of the place
             if inside is not None and (a0, a1) not in by_span and (text[a0:a1].isascii() or a0 in starts):
                 f = inside.fields
                 out.append(self._mention("entity.paren_alias", a0, a1, f["label"], f["norm"], f["kind"]))

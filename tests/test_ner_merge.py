@@ -151,6 +151,12 @@ def test_a_seat_or_form_in_brackets_belongs_to_the_company_name(match):
     assert not [t for t, *_ in match("上海)股份有限公司成立。", []) if t == "股份有限公司"]
 
 
+def test_a_model_organisation_starts_after_a_market_or_category_word(match):
+    got = match("据河钢集团消息，港股协鑫新能源跌超20%，机器人概念远大智能涨停。",
+                [("据河钢集团", "ORG"), ("港股协鑫新能源", "ORG"), ("机器人概念远大智能", "ORG")])
+    assert [t for t, lab, *_ in got if lab == "ORG"] == ["河钢集团", "协鑫新能源", "远大智能"]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

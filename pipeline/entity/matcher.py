@@ -14,7 +14,8 @@ Overlaps among the rules are resolved longest first; 阿里云 is one organisati
 北京市政府 one organisation (a place that qualifies an organisation's name is part of it).
 
 The merge policy, model against rules (`merge_model`; each case has a test in tests/test_ner_merge.py):
-0. Model spans the records never take: one character, except a place in `gpe_abbreviations` (中美,
+0. A model organisation that begins with a market, category or function word (`model_org_cut_after`:
+   据, 港股, 概念, 方面) starts after it. Model spans the records never take: one character, except a place in `gpe_abbreviations` (中美,
    访华: the norm is the full name, 中国, 美国); no Han character (the training data has almost no Latin names: Kimi, ESG, Cloud; the
    gazetteer knows the Latin names that matter), a person that is not Han characters (B端), white space,
    brackets, quotes or sentence punctuation inside, and generic organisations: a
@@ -98,6 +99,7 @@ class EntityMatcher:
         self.weak_max_freq = e.org_weak_max_freq
         self.place_headed = frozenset(e.org_suffixes_place_headed)
         self.unit_suffixes = tuple(e.org_unit_suffixes)
+        self.org_cut_after = frozenset(e.model_org_cut_after)
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
@@ -156,6 +158,7 @@ class EntityMatcher:
         dropped: set[int] = set()
         added: list[Mention] = []
         tok_at = tok_at or {}
+        model_spans = [self._trim(text, s, e, label, tok_at) for s, e, label in model_spans]
         model_spans = self._consistent(text, [(s, e, label) for s, e, label in model_spans
                                               if self._acceptable(text[s:e], label)
                                               and not (label == "ORG" and self._descriptive(text, s, e, tok_at))])
@@ -299,6 +302,22 @@ class EntityMatcher:
         else:
             kind = next((k for suffix, k in self.kind_suffixes if name.endswith(suffix)), None)
         return self._mention("entity.model", s, e, label, name, kind, tentative=True)
+
+    def _trim(self, text: str, s: int, e: int, label: str, tok_at) -> tuple[int, int, str]:
+        """Case 0: a model organisation that begins with a market, category or function word starts after
+        it (据河钢集团 -> 河钢集团, 港股协鑫新能源 -> 协鑫新能源, 机器人概念远大智能 -> 远大智能): the last such
+        whole token inside the span, with two characters or more left after it."""
+        if label != "ORG":
+            return s, e, label
+        pos, cut = s, None
+        while pos < e:
+            tok = tok_at.get(pos)
+            if tok is None or tok[2] >= e - 1:
+                break
+            if tok[0] in self.org_cut_after:
+                cut = tok[2]
+            pos = tok[2]
+        return (cut if cut is not None else s), e, label
 
     def _unit(self, rest: str) -> bool:
         """`rest`, after a known organisation, names a unit of it: it ends in one of `org_unit_suffixes`."""

@@ -157,6 +157,18 @@ def test_a_model_organisation_starts_after_a_market_or_category_word(match):
     assert [t for t, lab, *_ in got if lab == "ORG"] == ["河钢集团", "协鑫新能源", "远大智能"]
 
 
+def test_a_one_character_place_next_to_another_one(match):
+    got = match("中日关系改善，红军转战赣、粤、闽，26日美国公布数据。",
+                [("日", "GPE"), ("赣", "GPE"), ("粤", "GPE"), ("闽", "GPE"), ("日", "GPE")])
+    assert [(t, n) for t, lab, n, *_ in got if lab == "GPE" and len(t) == 1] == [
+        ("日", "日本"), ("赣", "江西"), ("粤", "广东"), ("闽", "福建")]  # not the 日 of 26日
+
+
+def test_a_name_that_ends_in_a_legal_form_is_no_description(match):
+    got = match("他曾任新疆风能有限责任公司总经理。", [("新疆风能有限责任公司", "ORG")])
+    assert [(t, lab) for t, lab, *_ in got] == [("新疆风能有限责任公司", "ORG")]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

@@ -15,7 +15,8 @@ Overlaps among the rules are resolved longest first; 阿里云 is one organisati
 
 The merge policy, model against rules (`merge_model`; each case has a test in tests/test_ner_merge.py):
 0. A model organisation that begins with a market, category or function word (`model_org_cut_after`:
-   据, 港股, 概念, 方面) starts after it. Model spans the records never take: one character, except a place in `gpe_abbreviations` (中美,
+   据, 港股, 概念, 方面) starts after it. Model spans the records never take: one character, except a place
+   in `gpe_abbreviations`, or in `gpe_abbreviations_paired` next to another such place (中日, 赣、粤) (中美,
    访华: the norm is the full name, 中国, 美国); no Han character (the training data has almost no Latin names: Kimi, ESG, Cloud; the
    gazetteer knows the Latin names that matter), a person that is not Han characters (B端), white space,
    brackets, quotes or sentence punctuation inside, and generic organisations: a
@@ -113,10 +114,14 @@ class EntityMatcher:
         self.merge_suffixes = frozenset(self.suffix_strength) | {x for x, _ in self.kind_suffixes}
         self.merge_suffix_lengths = sorted({len(x) for x in self.merge_suffixes}, reverse=True)
         self.gpe_abbreviations = dict(e.gpe_abbreviations)
+        self.paired_abbreviations = dict(e.gpe_abbreviations_paired)
         self.not_names = frozenset(e.model_not_names)
         self.generic_latin = frozenset(e.org_generic_latin)
         self.description_words = frozenset(e.org_description_words) | {w for w in self.generic_heads if len(w) == 1}
         self.generic_nouns = tuple(sorted(e.org_generic_nouns, key=len, reverse=True))
+        # the strong suffixes that are a legal form ending in a generic noun: 有限公司, 股份有限公司, 集团公司
+        self.legal_forms = tuple(x for x in e.org_suffixes_strong
+                                 if any(x.endswith(n) and x != n for n in self.generic_nouns))
         self.known_aliases = frozenset(a for entry in e.all_entries if entry.label != "GPE" for a in entry.aliases)
         self.determiner_suffix = regex.compile(
             "[" + regex.escape(e.org_not_after_head) + "](?:" +
@@ -160,7 +165,7 @@ class EntityMatcher:
         tok_at = tok_at or {}
         model_spans = [self._trim(text, s, e, label, tok_at) for s, e, label in model_spans]
         model_spans = self._consistent(text, [(s, e, label) for s, e, label in model_spans
-                                              if self._acceptable(text[s:e], label)
+                                              if (self._acceptable(text[s:e], label) or self._paired(text, s, e, label))
                                               and not (label == "ORG" and self._descriptive(text, s, e, tok_at))])
         for s, e, label in sorted(model_spans):
             if (s, e) in spans:
@@ -248,12 +253,12 @@ class EntityMatcher:
         """A description, not a name: a generic noun (`org_generic_nouns`: 公司) after words of two or more
         characters that the segmenter's dictionary knows, places and numbers (联营公司, 三家公司,
         中国顶尖技术公司, AI公司); a name has a word of its own (托塔尔公司, KMC公司), or one the dictionary
-        tags as a name (西门子公司, 迪斯尼公司). 英国石油公司 is lost:
+        tags as a name (西门子公司, 迪斯尼公司), or ends in a legal form (新疆风能有限责任公司). 英国石油公司 is lost:
         the price of 同业公司."""
         name = text[s:e]
         noun = next((x for x in self.generic_nouns if name.endswith(x)), None)
-        if noun is None:
-            return False
+        if noun is None or name.endswith(self.legal_forms):
+            return False  # a legal form (有限责任公司, 股份有限公司) ends a registered name, never a description
         head_end, pos = e - len(noun), s
         whole = tok_at.get(s)
         if whole is not None and whole[2] == e:  # one word: 联营公司 is common, 星河动力公司 is not a word
@@ -295,6 +300,8 @@ class EntityMatcher:
         name = text[s:e].replace(" ", "")
         if label == "GPE" and name in self.gpe_abbreviations:
             return self._mention("entity.model", s, e, label, self.gpe_abbreviations[name], "place", tentative=True)
+        if label == "GPE" and name in self.paired_abbreviations:
+            return self._mention("entity.model", s, e, label, self.paired_abbreviations[name], "place", tentative=True)
         if label == "PERSON":
             kind = "person"
         elif label == "GPE":
@@ -302,6 +309,22 @@ class EntityMatcher:
         else:
             kind = next((k for suffix, k in self.kind_suffixes if name.endswith(suffix)), None)
         return self._mention("entity.model", s, e, label, name, kind, tentative=True)
+
+    def _paired(self, text: str, s: int, e: int, label: str) -> bool:
+        """Case 0: a one-character place of `gpe_abbreviations_paired` (日, 粤) the model tags next to another
+        one, or in a list of them: 中日关系, 日美, 赣、粤、闽、湘 (alone, 日 is mostly a day)."""
+        name = text[s:e]
+        if label != "GPE" or e - s != 1 or name not in self.paired_abbreviations:
+            return False
+        if s > 0 and (text[s - 1].isdigit() or text[s - 1] in "零〇一二三四五六七八九十廿卅号月"):
+            return False  # 26日美国: a day
+        known = self.gpe_abbreviations.keys() | self.paired_abbreviations.keys()
+        near = [text[s - 1] if s > 0 else "", text[e] if e < len(text) else ""]
+        if s > 1 and text[s - 1] == "、":
+            near.append(text[s - 2])
+        if e + 1 < len(text) and text[e] == "、":
+            near.append(text[e + 1])
+        return any(ch and ch in known for ch in near)
 
     def _trim(self, text: str, s: int, e: int, label: str, tok_at) -> tuple[int, int, str]:
         """Case 0: a model organisation that begins with a market, category or function word starts after

@@ -37,6 +37,7 @@ class EntityRules(Strict):
     org_not_after_head: str
     org_kind_suffixes: dict[str, list[str]] = Field(default_factory=dict)
     gpe_abbreviations: dict[str, str] = Field(default_factory=dict)
+    gpe_abbreviations_paired: dict[str, str] = Field(default_factory=dict)
     org_generic_nouns: list[str] = Field(default_factory=list)
     model_not_names: list[str] = Field(default_factory=list)
     org_generic_latin: list[str] = Field(default_factory=list)

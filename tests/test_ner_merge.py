@@ -169,6 +169,12 @@ def test_a_name_that_ends_in_a_legal_form_is_no_description(match):
     assert [(t, lab) for t, lab, *_ in got] == [("新疆风能有限责任公司", "ORG")]
 
 
+def test_a_place_inside_a_common_word_is_no_place(match):
+    got = match("发展中国家的经济增长，减少250亿挪威克朗，挪威央行发布报告。", [])
+    # not the 中国 of 发展中国家 nor the 挪威 of 挪威克朗; the 挪威 of 挪威央行 stands alone
+    assert [(t, lab) for t, lab, *_ in got if lab == "GPE"] == [("挪威", "GPE")]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

@@ -46,6 +46,7 @@ Then aliases and propagation run over rules and model together: `Kimi(月之暗�
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import ahocorasick
@@ -137,7 +138,7 @@ class EntityMatcher:
         tok_at = {t[1]: t for t in tokens}
         tok_end = {t[2]: t for t in tokens}
         starts, ends = tok_at.keys(), tok_end.keys()
-        gazetteer = self._gazetteer(text, starts, ends)
+        gazetteer = self._inside_words(self._gazetteer(text, starts, ends), tokens)
         known = bytearray(len(text))
         for m in gazetteer:
             if m.fields["label"] != "GPE":  # a place may qualify an organisation: 北京市政府, 宁波银行
@@ -358,6 +359,24 @@ class EntityMatcher:
         return True
 
     # rules ----------------------------------------------------------------------------------------
+
+    def _inside_words(self, found: list[Mention], tokens) -> list[Mention]:
+        """Places the gazetteer finds strictly inside one token that the dictionary knows as a common word
+        are part of that word, not a place: 中国 in 发展中国家, 挪威 in 挪威克朗 (a name the dictionary tags
+        as one, 北京大学, keeps them)."""
+        if not found or not tokens:
+            return found
+        starts = [t[1] for t in tokens]
+        out = []
+        for m in found:
+            if m.fields["label"] == "GPE":
+                k = bisect.bisect_right(starts, m.start) - 1
+                word, ts, te = tokens[k] if k >= 0 else ("", 0, 0)
+                if (ts <= m.start and m.end <= te and (ts, te) != (m.start, m.end) and self.freq(word) > 0
+                        and word not in self.known_aliases and word not in self.places and word not in self._proper()):
+                    continue
+            out.append(m)
+        return out
 
     def _gazetteer(self, text, starts, ends) -> list[Mention]:
         out = []

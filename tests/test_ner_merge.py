@@ -175,6 +175,12 @@ def test_a_place_inside_a_common_word_is_no_place(match):
     assert [(t, lab) for t, lab, *_ in got if lab == "GPE"] == [("挪威", "GPE")]
 
 
+def test_a_known_organisation_its_places_and_a_branch_unit_are_one_branch(match):
+    got = match("工商银行深圳分行和人民银行成都分行发布通知，建设银行表示支持。", [])
+    assert [(t, n) for t, lab, n, *_ in got] == [("工商银行深圳分行", "工商银行深圳分行"),
+                                                 ("人民银行成都分行", "人民银行成都分行"), ("建设银行", "中国建设银行")]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

@@ -101,6 +101,8 @@ class EntityMatcher:
         self.weak_max_freq = e.org_weak_max_freq
         self.place_headed = frozenset(e.org_suffixes_place_headed)
         self.unit_suffixes = tuple(e.org_unit_suffixes)
+        # a branch named by the places after its organisation: the longest unit first (分行营业部 before 分行)
+        self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
@@ -145,7 +147,7 @@ class EntityMatcher:
                 known[m.start:m.end] = b"\x01" * (m.end - m.start)
         # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
-        chosen = select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs)
+        chosen = self._branches(text, select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
@@ -359,6 +361,28 @@ class EntityMatcher:
         return True
 
     # rules ----------------------------------------------------------------------------------------
+
+    def _branches(self, text: str, chosen: list[Mention]) -> list[Mention]:
+        """A known organisation, the places right after it and a unit ending are one organisation, its text
+        the norm: 工商银行深圳分行, 人民银行成都分行, 招商银行北京分行营业部 (a branch is a name of its own)."""
+        out: list[Mention] = []
+        i = 0
+        while i < len(chosen):
+            m = chosen[i]
+            if m.fields["label"] == "ORG" and m.rule == "entity.gazetteer":
+                j, end = i + 1, m.end
+                while j < len(chosen) and chosen[j].start == end and chosen[j].fields["label"] == "GPE":
+                    end, j = chosen[j].end, j + 1
+                unit = next((x for x in self.branch_units if text.startswith(x, end)), None)
+                if j > i + 1 and unit is not None:
+                    e = end + len(unit)
+                    out.append(self._mention("entity.org_suffix", m.start, e, "ORG", text[m.start:e].replace(" ", ""),
+                                             m.fields["kind"]))
+                    i = j
+                    continue
+            out.append(m)
+            i += 1
+        return out
 
     def _inside_words(self, found: list[Mention], tokens) -> list[Mention]:
         """Places the gazetteer finds strictly inside one token that the dictionary knows as a common word

@@ -181,6 +181,15 @@ def test_a_known_organisation_its_places_and_a_branch_unit_are_one_branch(match)
                                                  ("人民银行成都分行", "人民银行成都分行"), ("建设银行", "中国建设银行")]
 
 
+def test_places_before_a_known_company_and_a_suffix_name_run_on_to_a_legal_form(match):
+    got = match("宁波高瓴、珠海高瓴减持，中国南水北调集团水务投资有限公司成立，美国SEC表示。",
+                [("宁波高瓴", "ORG"), ("珠海高瓴", "ORG"), ("中国南水北调集团水务投资有限公司", "ORG"), ("美国SEC", "ORG")])
+    assert [(t, lab, n) for t, lab, n, _, _ in got] == [
+        ("宁波高瓴", "ORG", "宁波高瓴"), ("珠海高瓴", "ORG", "珠海高瓴"),
+        ("中国南水北调集团水务投资有限公司", "ORG", "中国南水北调集团水务投资有限公司"),
+        ("美国", "GPE", "美国"), ("SEC", "ORG", "美国证券交易委员会")]  # a regulator's place only says which one
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

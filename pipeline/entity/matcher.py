@@ -33,7 +33,9 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    an organisation is part of its name: 北京大学, 宁波银行); a known organisation followed only by
    organisation suffixes becomes one ORG with the known `norm` and `kind` (金山云控股有限公司 with
    金山云 known); a known organisation followed by (places and) a unit (`org_unit_suffixes`: 分行, 支行,
-   中心, 系, 协会) is a new organisation, its text the norm (招商银行东直门支行, 中国银行业协会).
+   中心, 系, 协会) is a new organisation, its text the norm (招商银行东直门支行, 中国银行业协会); so are
+   places before a known organisation (宁波高瓴), and a suffix-rule name the model runs on to a legal form
+   (中国南水北调集团水务投资有限公司).
    Otherwise the model span is dropped: a known organisation or a titled person keeps its
    boundaries (云知声登陆港交所 is 云知声 + 港交所), and a model PERSON or GPE never swallows a rule span.
 4. A model span that touches no rule span is added as `entity.model`: `norm` is its text (normalised,
@@ -195,6 +197,20 @@ class EntityMatcher:
             elif (len(inside) == 1 and first.start == s and first.fields["label"] == "ORG"
                   and self._only_suffixes(text[first.end:e])):
                 m = self._mention("entity.model", s, e, "ORG", first.fields["norm"], first.fields["kind"])
+            elif (inside[-1].fields["label"] == "ORG" and inside[-1].end == e and first.start == s
+                  and inside[-1].rule == "entity.gazetteer" and all(x.fields["label"] == "GPE" for x in inside[:-1])
+                  and e - inside[-1].start < e - s and inside[-1].fields["kind"] in ("company", "investor")
+                  and _HAN.match(text[inside[-1].start:e])):
+                # case 3: places before a known company or investor name its entity there (宁波高瓴, 珠海高瓴;
+                # not 美国SEC: a regulator's place only says which one)
+                m = self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), inside[-1].fields["kind"],
+                                  tentative=True)
+            elif (len(inside) == 1 and first.start == s and first.rule == "entity.org_suffix"
+                  and text[s:e].endswith(self.legal_forms)):
+                # case 3: a suffix rule stopped at the first suffix, the model runs on to the legal form
+                # (中国南水北调集团水务投资有限公司)
+                m = self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), first.fields["kind"],
+                                  tentative=True)
             elif (first.start == s and first.fields["label"] == "ORG"
                   and all(x.fields["label"] == "GPE" for x in inside[1:]) and self._unit(text[first.end:e])):
                 # case 3: a unit of a known organisation is an organisation of its own (招商银行东直门支行,

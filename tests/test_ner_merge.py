@@ -190,6 +190,12 @@ def test_places_before_a_known_company_and_a_suffix_name_run_on_to_a_legal_form(
         ("美国", "GPE", "美国"), ("SEC", "ORG", "美国证券交易委员会")]  # a regulator's place only says which one
 
 
+def test_a_company_with_a_role_after_it_or_a_form_in_brackets_is_a_name(match):
+    got = match("他曾任上海船舶工业公司党委副书记、江南造船(集团)有限责任公司董事长；三家公司签约。",
+                [("上海船舶工业公司", "ORG"), ("江南造船(集团)有限责任公司", "ORG"), ("三家公司", "ORG")])
+    assert [t for t, lab, *_ in got if lab == "ORG"] == ["上海船舶工业公司", "江南造船(集团)有限责任公司"]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

@@ -57,6 +57,7 @@ import regex
 from pipeline.mention import Mention, select_longest
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
+_SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a company's name
 _HAN = regex.compile(r"^\p{Han}+$")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
@@ -93,6 +94,8 @@ class EntityMatcher:
         self.compound = tuple(e.compound_surnames)
         self.title_rx = regex.compile(
             r"(?:" + "|".join(regex.escape(t) for t in sorted(e.titles_before, key=len, reverse=True)) + r")\s?")
+        self.role_rx = regex.compile("|".join(regex.escape(t) for t in sorted(
+            [t for t in e.titles_before if not t.isascii()] + list(e.org_roles_after), key=len, reverse=True)))
         self.honorific_rx = regex.compile("|".join(regex.escape(t) for t in e.titles_after))
         self.byline_rx = regex.compile(
             r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
@@ -118,6 +121,7 @@ class EntityMatcher:
                                     key=lambda p: -len(p[0]))
         self.merge_suffixes = frozenset(self.suffix_strength) | {x for x, _ in self.kind_suffixes}
         self.merge_suffix_lengths = sorted({len(x) for x in self.merge_suffixes}, reverse=True)
+        self.merge_suffix_tuple = tuple(self.merge_suffixes) + ("总公司", "公司")
         self.gpe_abbreviations = dict(e.gpe_abbreviations)
         self.paired_abbreviations = dict(e.gpe_abbreviations_paired)
         self.not_names = frozenset(e.model_not_names)
@@ -230,6 +234,8 @@ class EntityMatcher:
             return label == "GPE" and name in self.gpe_abbreviations
         if name in self.not_names or (label == "PERSON" and any(name.startswith(w) for w in self.not_names)):
             return False  # 毛利; 陈述乃 (该等陈述乃根据…) is the word 陈述, not a person
+        if label == "ORG" and "(" in name and name.endswith(self.merge_suffix_tuple):
+            name = _SEAT.sub("", name)  # 江南造船(集团)有限责任公司, 敦天礼品(深圳)有限公司: the seat or form is part of it
         if not _HAN_CHAR.search(name) or _NOT_IN_NAME.search(name):
             return False
         if label == "PERSON" and not _PERSON_NAME.match(name):
@@ -278,6 +284,8 @@ class EntityMatcher:
         noun = next((x for x in self.generic_nouns if name.endswith(x)), None)
         if noun is None or name.endswith(self.legal_forms):
             return False  # a legal form (有限责任公司, 股份有限公司) ends a registered name, never a description
+        if self.role_rx.match(text, e):
+            return False  # a role after it: 上海船舶工业公司党委副书记, 任某某公司总经理 (a role is held in one company)
         head_end, pos = e - len(noun), s
         whole = tok_at.get(s)
         if whole is not None and whole[2] == e:  # one word: 联营公司 is common, 星河动力公司 is not a word

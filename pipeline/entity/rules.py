@@ -45,6 +45,7 @@ class EntityRules(Strict):
     org_suffixes_place_headed: list[str] = Field(default_factory=list)
     org_unit_suffixes: list[str] = Field(default_factory=list)
     org_branch_units: list[str] = Field(default_factory=list)
+    org_roles_after: list[str] = Field(default_factory=list)
     model_org_cut_after: list[str] = Field(default_factory=list)
 
     @functools.cached_property

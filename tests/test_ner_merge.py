@@ -196,6 +196,13 @@ def test_a_company_with_a_role_after_it_or_a_form_in_brackets_is_a_name(match):
     assert [t for t, lab, *_ in got if lab == "ORG"] == ["上海船舶工业公司", "江南造船(集团)有限责任公司"]
 
 
+def test_international_organisations_and_their_bodies(match):
+    got = match("联合国安理会、亚太经合组织和国际货币基金组织(IMF)发表声明。", [("联合国安理会", "ORG")])
+    assert [(t, n, k) for t, _, n, k, _ in got] == [
+        ("联合国安理会", "联合国安理会", "international"), ("亚太经合组织", "亚太经济合作组织", "international"),
+        ("国际货币基金组织", "国际货币基金组织", "international"), ("IMF", "国际货币基金组织", "international")]
+
+
 def test_a_word_the_model_tags_at_most_half_of_its_places_is_dropped_everywhere(match):
     text = "毛利下降。毛利率上升,毛利表示。毛利"
     assert match(text, [(0, 2, "PERSON"), (11, 13, "PERSON")]) == []  # 2 of 4 places

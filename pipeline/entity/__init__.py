@@ -24,7 +24,8 @@ class Entity(Item):
     label: EntityLabel = Field(description="PERSON, ORG or GPE (a place: country, region, city)")
     norm: str = Field(description="canonical simplified form; aliases share one norm")
     kind: str | None = Field(None, description="company, exchange, regulator, investor, research, media, "
-                                               "auditor, university, person, place, ... when known")
+                                               "auditor, university, international (联合国, 世界银行), person, place, ... "
+                                               "when known")
 
 
 def setup(rules, settings):

@@ -87,7 +87,7 @@ def main() -> int:
     names = list(trees)
     print(f"{'stage':<28}" + "".join(f"{n:>12}" for n in names))
     for s in stages:
-        print(f"{s:<28}" + "".join(f"{med(n, lambda t: t['stages'].get(s, 0.0)):>12.3f}" for n in names))
+        print(f"{s:<28}" + "".join(f"{med(n, lambda t, s=s: t['stages'].get(s, 0.0)):>12.3f}" for n in names))
     total = {n: med(n, lambda t: sum(t["stages"].values())) for n in names}
     kept = {n: med(n, lambda t: sum(v for k, v in t["stages"].items() if k not in leave)) for n in names}
     print(f"{'total':<28}" + "".join(f"{total[n]:>12.3f}" for n in names))

@@ -19,6 +19,8 @@ import functools
 from pathlib import Path
 
 import pipeline.entity.spacy_import  # noqa: F401  (before spaCy: keeps thinc from importing PyTorch)
+
+# isort: split
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 

@@ -12,10 +12,10 @@ checks. The `segmenter` setting (`ZHNEWS_SEGMENTER=jieba`) selects classic jieba
 from __future__ import annotations
 
 import functools
-from itertools import accumulate
 import logging
 import tempfile
 import time
+from itertools import accumulate
 
 import regex
 

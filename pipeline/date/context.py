@@ -16,9 +16,9 @@ class DateText:
         self.ctx, self.rules = ctx, rules
         self.text: str = ctx.text
         self.published = ctx.published
-        t = getattr(ctx, "published_time", None)
         # the caller's date and time (relative times count from it: 两小时前, 过去30分钟); None without a time
-        self.published_at = datetime.combine(ctx.published, t) if ctx.published is not None and t is not None else None
+        self.published_at = (datetime.combine(ctx.published, ctx.published_time)
+                             if ctx.published is not None and ctx.published_time is not None else None)
 
     # -- spans ------------------------------------------------------------------------------------
 

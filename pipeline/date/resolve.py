@@ -483,13 +483,9 @@ def season(g, c, dc):
 # holidays and the lunar calendar
 
 
-def holiday_day(spec, y: int) -> date | None:
-    """The (first) day of a holiday rule in (Gregorian, or for lunar rules lunar) year `y`."""
-    return _holiday_start(spec, y)[0]
-
-
 def _holiday_start(spec, y: int) -> tuple[date | None, int | None]:
-    """The first day of a holiday in year `y`, and for hijri and hebrew rules the year of that calendar."""
+    """The first day of a holiday rule in (Gregorian, or for lunar rules lunar) year `y`, and for hijri and
+    hebrew rules the year of that calendar."""
     d: date | None = None
     cal_year = None
     if spec.fixed:
@@ -888,7 +884,7 @@ def offset(g, c, dc):
     if unit in _SMALL:
         secs = (n + (0.5 if half else 0)) * _SMALL[unit]
         grain = _grain_for(secs, "minute" if unit == "quarter_hour" else unit)
-        rel_unit, amount = grain, round(secs / {"hour": 3600, "minute": 60, "second": 1}[grain])  # 半小时: 30 minutes
+        rel_unit, amount = grain, round(secs / _SMALL[grain])  # 半小时: 30 minutes
         return Reading(c, "reference", lambda ref: _from_published(dc, ref, sign * secs, grain), "time",
                        rel={"unit": rel_unit, "offset": sign * amount}, extra=extra)
     if unit in ("day", "week"):
@@ -935,8 +931,7 @@ def offset(g, c, dc):
 
 def _grain_for(secs: float, unit: str) -> str:
     """The grain of an offset of `secs` seconds in `unit`: the unit's own, or a finer one for a half (半小时)."""
-    size = {"hour": 3600, "minute": 60, "second": 1}[unit]
-    if secs % size == 0:
+    if secs % _SMALL[unit] == 0:
         return unit
     return "minute" if secs % 60 == 0 else "second"
 
@@ -1143,25 +1138,20 @@ def _time_range(c, dc, left, right, pod1, pod2, ampm1, ampm2):
 
 def part_of_day(g, c, dc):
     """晚间, 凌晨, 今晚, 当晚, 上午 (its hours on the reference day, or on the date before it)."""
-    name = g.get("pod")
-    pod = dc.rules.parts_of_day[name]
-    if pod.before_clock:
+    if dc.rules.parts_of_day[g.get("pod")].before_clock:
         return None
-    lo, hi = pod.hours
+    return part_of_day_after_day(g, c, dc)
+
+
+def part_of_day_after_day(g, c, dc):
+    """Its hours, 早 and 晚 included: 25日晚, 7月25日早 (a bare 早 or 晚 reads as a part of day only right
+    after a day, which the pattern checks)."""
+    name = g.get("pod")
+    lo, hi = dc.rules.parts_of_day[name].hours
 
     def tod(day):
         return span(period("hour", day.year, day.month, day.day, lo), period("hour", day.year, day.month, day.day, hi))
     return _time_reading(c, dc, tod, name, {})
-
-
-def part_of_day_after_day(g, c, dc):
-    """25日晚, 7月25日早: a bare 早 or 晚 that only reads as a part of day right after a day."""
-    pod = dc.rules.parts_of_day[g.get("pod")]
-    lo, hi = pod.hours
-
-    def tod(day):
-        return span(period("hour", day.year, day.month, day.day, lo), period("hour", day.year, day.month, day.day, hi))
-    return _time_reading(c, dc, tod, g.get("pod"), {})
 
 
 def session(g, c, dc):

@@ -121,9 +121,10 @@ class EntityMatcher:
                                     key=lambda p: -len(p[0]))
         self.merge_suffixes = frozenset(self.suffix_strength) | {x for x, _ in self.kind_suffixes}
         self.merge_suffix_lengths = sorted({len(x) for x in self.merge_suffixes}, reverse=True)
-        self.merge_suffix_tuple = tuple(self.merge_suffixes) + ("总公司", "公司")
+        self.merge_suffix_tuple = tuple(self.merge_suffixes)  # for str.endswith (公司 covers 总公司)
         self.gpe_abbreviations = dict(e.gpe_abbreviations)
         self.paired_abbreviations = dict(e.gpe_abbreviations_paired)
+        self.one_character_places = frozenset(self.gpe_abbreviations) | frozenset(self.paired_abbreviations)
         self.not_names = frozenset(e.model_not_names)
         self.generic_latin = frozenset(e.org_generic_latin)
         self.description_words = frozenset(e.org_description_words) | {w for w in self.generic_heads if len(w) == 1}
@@ -188,10 +189,8 @@ class EntityMatcher:
                     and inside[0].start < s and inside[0].end == e):
                 # case 2, except: the model's start for an organisation a suffix rule ran too far back for
                 # (月初绿城集团 -> 绿城集团, 图为北京市房地产协会 -> 北京市房地产协会)
-                r = inside[0]
                 dropped |= hit
-                added.append(self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), r.fields["kind"],
-                                           tentative=True))
+                added.append(self._model_org(text, s, e, inside[0]))
                 continue
             if label != "ORG" or not all(s <= m.start and m.end <= e for m in inside):
                 continue  # case 2, and case 3 for PERSON / GPE
@@ -207,20 +206,17 @@ class EntityMatcher:
                   and _HAN.match(text[inside[-1].start:e])):
                 # case 3: places before a known company or investor name its entity there (宁波高瓴, 珠海高瓴;
                 # not 美国SEC: a regulator's place only says which one)
-                m = self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), inside[-1].fields["kind"],
-                                  tentative=True)
+                m = self._model_org(text, s, e, inside[-1])
             elif (len(inside) == 1 and first.start == s and first.rule == "entity.org_suffix"
                   and text[s:e].endswith(self.legal_forms)):
                 # case 3: a suffix rule stopped at the first suffix, the model runs on to the legal form
                 # (中国南水北调集团水务投资有限公司)
-                m = self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), first.fields["kind"],
-                                  tentative=True)
+                m = self._model_org(text, s, e, first)
             elif (first.start == s and first.fields["label"] == "ORG"
                   and all(x.fields["label"] == "GPE" for x in inside[1:]) and self._unit(text[first.end:e])):
                 # case 3: a unit of a known organisation is an organisation of its own (招商银行东直门支行,
                 # 建设银行广东省分行, 清华大学心理学系, 中国银行业协会)
-                m = self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), first.fields["kind"],
-                                  tentative=True)
+                m = self._model_org(text, s, e, first)
             else:
                 continue  # case 3: a known organisation or person keeps its boundaries
             dropped |= hit
@@ -337,6 +333,12 @@ class EntityMatcher:
             kind = next((k for suffix, k in self.kind_suffixes if name.endswith(suffix)), None)
         return self._mention("entity.model", s, e, label, name, kind, tentative=True)
 
+    def _model_org(self, text: str, s: int, e: int, rule: Mention) -> Mention:
+        """A new organisation from the model's span, its text the norm, with the kind of the rule mention it
+        grew from (a branch, a unit, a regional entity of a known company)."""
+        return self._mention("entity.model", s, e, "ORG", text[s:e].replace(" ", ""), rule.fields["kind"],
+                             tentative=True)
+
     def _paired(self, text: str, s: int, e: int, label: str) -> bool:
         """Case 0: a one-character place of `gpe_abbreviations_paired` (日, 粤) the model tags next to another
         one, or in a list of them: 中日关系, 日美, 赣、粤、闽、湘 (alone, 日 is mostly a day)."""
@@ -345,13 +347,12 @@ class EntityMatcher:
             return False
         if s > 0 and (text[s - 1].isdigit() or text[s - 1] in "零〇一二三四五六七八九十廿卅号月"):
             return False  # 26日美国: a day
-        known = self.gpe_abbreviations.keys() | self.paired_abbreviations.keys()
         near = [text[s - 1] if s > 0 else "", text[e] if e < len(text) else ""]
         if s > 1 and text[s - 1] == "、":
             near.append(text[s - 2])
         if e + 1 < len(text) and text[e] == "、":
             near.append(text[e + 1])
-        return any(ch and ch in known for ch in near)
+        return any(ch and ch in self.one_character_places for ch in near)
 
     def _trim(self, text: str, s: int, e: int, label: str, tok_at) -> tuple[int, int, str]:
         """Case 0: a model organisation that begins with a market, category or function word starts after

@@ -14,13 +14,12 @@ tools/region_variants.py), so OpenCC's Taiwan and Hong Kong dictionaries are nev
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.region.rules import CompiledRegion
 from pipeline.text.offsets import NormText
-from pipeline.text.script import converter
+from pipeline.text.script import changed_by_s2t, converter
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +64,6 @@ def word_signals(text: str, rules: CompiledRegion) -> list[tuple[int, int, str, 
     return kept
 
 
-@functools.lru_cache(maxsize=65536)
-def simplified_only(ch: str) -> bool:
-    """A character only simplified script writes (这, 们, 亿): OpenCC t2s keeps it and s2t changes it."""
-    return converter("t2s").convert(ch) == ch and converter("s2t").convert(ch) != ch
-
-
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -90,10 +83,12 @@ _SIMPLIFIED_ONLY: set[str] = set()
 
 
 def _classify(chars: set[str]) -> None:
-    for ch in chars - _KNOWN:
-        _KNOWN.add(ch)
-        if _is_han(ch) and simplified_only(ch):
-            _SIMPLIFIED_ONLY.add(ch)
+    """Adds to `_SIMPLIFIED_ONLY` the characters only simplified script writes (这, 们, 亿): OpenCC t2s keeps
+    them and s2t changes them (the s2t answers are the script detector's, `changed_by_s2t`)."""
+    new = [ch for ch in chars - _KNOWN if _is_han(ch)]
+    _KNOWN.update(chars)
+    t2s = converter("t2s")
+    _SIMPLIFIED_ONLY.update(ch for ch in changed_by_s2t(new) if t2s.convert(ch) == ch)
 
 
 def script_evidence(norm: NormText, rules: CompiledRegion) -> tuple[bool, list[Evidence]]:

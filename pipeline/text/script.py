@@ -49,9 +49,9 @@ def to_simplified(text: str) -> str:
 _S2T_CHANGES: dict[str, bool] = {}  # Han character -> whether s2t changes it (process-wide, never changes)
 
 
-def _simplified_only(chars: list[str]) -> set[str]:
-    """Those of `chars` (Han, after t2s) that s2t changes on their own: characters only simplified script
-    writes. Each character is converted once per process."""
+def changed_by_s2t(chars) -> set[str]:
+    """Those of `chars` that OpenCC s2t changes on their own (after t2s, the characters only simplified
+    script writes). Each character is converted once per process; the region room asks too."""
     new = [ch for ch in chars if ch not in _S2T_CHANGES]
     if new:
         conv = converter("s2t")
@@ -65,7 +65,7 @@ def detect_script(text: str, simplified: str) -> str:
     Characters that t2s changed are traditional; of the others, those s2t would change are simplified."""
     trad = sum(map(operator.ne, text, simplified))
     counts = Counter(simplified)
-    simp_only = _simplified_only([ch for ch in counts if "\u4e00" <= ch <= "\u9fff"])
+    simp_only = changed_by_s2t([ch for ch in counts if "\u4e00" <= ch <= "\u9fff"])
     # a simplified-only character counts where it was written so (not where t2s produced it)
     simp = sum(counts[ch] for ch in simp_only)
     if trad and simp_only:

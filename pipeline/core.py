@@ -16,7 +16,7 @@ from datetime import time as dt_time
 from pathlib import Path
 
 from pipeline import records as R
-from pipeline import registry, sources
+from pipeline import registry, rxcache, sources
 from pipeline.errors import ArticleError, Cancelled, ReadError, RulesError, ZhnewsError
 from pipeline.limits import ArticleTimeout, ArticleTooLarge, split_points
 from pipeline.mention import Context, Mention
@@ -56,11 +56,13 @@ class Pipeline:
         self.limits = settings.limits
         self.mode = settings.ner_mode
         self.timings: Counter | None = Counter() if profile else None  # CPU seconds per stage
+        rxcache.use(settings.cache_dir)  # the compiled rule patterns of an earlier process, if any
         self.rules = load_rules(settings.rules_dir)
         self.segmenter = load_segmenter(self.rules, settings.segmenter, str(settings.cache_dir))
         self.stages = registry.stages()
         self.runtime = {st.name: st.setup(self.rules, settings) if st.setup else self.rules.compiled[st.name]
                         for st in self.stages}
+        rxcache.save()
         self.record_model = R.article_model()
         models = (MODELS_DIR,) if Path(settings.ner_model).resolve().is_relative_to(MODELS_DIR) else (
             MODELS_DIR, Path(settings.ner_model))  # a model kept elsewhere (ZHNEWS_NER_MODEL) is part of it too

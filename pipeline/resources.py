@@ -28,7 +28,7 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from pipeline import registry
+from pipeline import registry, rxcache
 from pipeline.errors import RulesError
 from pipeline.settings import DEFAULT_RULES_DIR
 
@@ -304,7 +304,7 @@ class Rules:
         out = []
         for spec in specs:
             try:
-                rx = regex.compile(guard + expand(spec.regex, pieces, numbered=numbered), regex.V1)
+                rx = rxcache.compile(guard + expand(spec.regex, pieces, numbered=numbered), regex.V1)
             except KeyError as exc:
                 raise RulesError(f"rules/{stage}.yaml: pattern {spec.id} uses unknown piece {exc}") from exc
             except regex.error as exc:

@@ -10,7 +10,7 @@ environment, which wins over the default.
 | `ner_mode` | `ZHNEWS_NER_MODE` | `default` |
 | `ner_model` | `ZHNEWS_NER_MODEL` | `models/ner` next to the package (the trained entity model's folder) |
 | `segmenter` | `ZHNEWS_SEGMENTER` | `jieba-next` (`jieba` for classic jieba) |
-| `cache_dir` | `ZHNEWS_CACHE` | the system temporary folder (jieba's prefix-dictionary cache) |
+| `cache_dir` | `ZHNEWS_CACHE` | the system temporary folder (jieba's prefix-dictionary cache and the compiled rule patterns, pipeline/rxcache.py) |
 | `limits.max_bytes` | `ZHNEWS_MAX_BYTES` | 5,000,000 |
 | `limits.oversize` | `ZHNEWS_OVERSIZE` | `split` (or `refuse`) |
 | `limits.max_seconds` | `ZHNEWS_MAX_SECONDS` | 60 |

@@ -8,6 +8,7 @@ from typing import Literal
 import regex
 from pydantic import Field, field_validator, model_validator
 
+from pipeline import rxcache
 from pipeline.errors import RulesError
 from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict, alternation, expand
 
@@ -202,16 +203,16 @@ class DateRules(Strict):
 class CompiledDate(CompiledRules):
     def __init__(self, spec: DateRules, rules: Rules, shapes):
         super().__init__("date", spec, rules, shapes=shapes, numbered=frozenset({"year", "month", "day"}))
-        self.sign_off_rx = regex.compile(self.pieces["sign_off_line"], regex.V1)
-        self.meta_date_rx = regex.compile(self.pieces["meta_date"])
+        self.sign_off_rx = rxcache.compile(self.pieces["sign_off_line"], regex.V1)
+        self.meta_date_rx = rxcache.compile(self.pieces["meta_date"])
         self.suffix_rx = []
         for s in spec.suffixes:
             try:
-                self.suffix_rx.append((s.id, s.kind, regex.compile(expand(s.regex, self.pieces), regex.V1)))
+                self.suffix_rx.append((s.id, s.kind, rxcache.compile(expand(s.regex, self.pieces), regex.V1)))
             except (KeyError, regex.error) as exc:
                 raise RulesError(f"rules/date.yaml: suffix {s.id} does not compile: {exc}") from exc
         # one clock, read again from the text of either end of a range (named groups hh, mi, ss, ...)
-        self.clock_rx = regex.compile(r"(?:" + self.pieces["clock_colon"] + r")|(?:" + self.pieces["clock_cn"] + ")",
+        self.clock_rx = rxcache.compile(r"(?:" + self.pieces["clock_colon"] + r")|(?:" + self.pieces["clock_cn"] + ")",
                                       regex.V1)
         self.holiday_of: dict[str, str] = {}
         for key, h in spec.holidays.items():
@@ -220,19 +221,19 @@ class CompiledDate(CompiledRules):
                     raise RulesError(f"rules/date.yaml: holiday name {name!r} belongs to both "
                                      f"{self.holiday_of[name]} and {key}")
                 self.holiday_of[name] = key
-        self.open_rx = regex.compile("(?:" + alternation(spec.open_words) + ")")
-        self.open_stop_rx = regex.compile(alternation(spec.open_not_before))
-        self.approx_after_rx = regex.compile(alternation(spec.approx_after))
+        self.open_rx = rxcache.compile("(?:" + alternation(spec.open_words) + ")")
+        self.open_stop_rx = rxcache.compile(alternation(spec.open_not_before))
+        self.approx_after_rx = rxcache.compile(alternation(spec.approx_after))
         self.approx_before = sorted(spec.approx_before, key=len, reverse=True)
         # one alternation, longest word first across the kinds (发布会 is neutral, not 发布)
         kinds = {w: k for k in ("compare", "result", "metric", "forward", "forward_adjacent", "neutral")
                  for w in getattr(spec.tense, k)}
         self.tense_kind = kinds
-        self.tense_rx = regex.compile(alternation(kinds))
+        self.tense_rx = rxcache.compile(alternation(kinds))
         self.weekday_next = tuple(sorted(spec.weekday_next, key=len, reverse=True))
-        self.locale_rx = {loc: regex.compile(alternation(words)) for loc, words in spec.locales.items()}
-        self.recurring_rx = regex.compile("(?:" + self.pieces["recurring"] + r")\s?$", regex.V1)
-        self.joiner_rx = regex.compile(r"\s?(?:" + alternation(spec.range_joiners) + r")\s?")
+        self.locale_rx = {loc: rxcache.compile(alternation(words)) for loc, words in spec.locales.items()}
+        self.recurring_rx = rxcache.compile("(?:" + self.pieces["recurring"] + r")\s?$", regex.V1)
+        self.joiner_rx = rxcache.compile(r"\s?(?:" + alternation(spec.range_joiners) + r")\s?")
         self._anchors(spec, rules)
         self.numeral_table = str.maketrans({k: v for k, v in spec.numeral_variants.items() if len(k) == 1
                                             and len(v) == 1})

@@ -54,6 +54,7 @@ from dataclasses import dataclass
 import ahocorasick
 import regex
 
+from pipeline import rxcache
 from pipeline.mention import Mention, select_longest
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
@@ -92,12 +93,12 @@ class EntityMatcher:
         self.token_only = frozenset(e.token_only)
         self.surnames = frozenset(e.surnames)
         self.compound = tuple(e.compound_surnames)
-        self.title_rx = regex.compile(
+        self.title_rx = rxcache.compile(
             r"(?:" + "|".join(regex.escape(t) for t in sorted(e.titles_before, key=len, reverse=True)) + r")\s?")
-        self.role_rx = regex.compile("|".join(regex.escape(t) for t in sorted(
+        self.role_rx = rxcache.compile("|".join(regex.escape(t) for t in sorted(
             [t for t in e.titles_before if not t.isascii()] + list(e.org_roles_after), key=len, reverse=True)))
-        self.honorific_rx = regex.compile("|".join(regex.escape(t) for t in e.titles_after))
-        self.byline_rx = regex.compile(
+        self.honorific_rx = rxcache.compile("|".join(regex.escape(t) for t in e.titles_after))
+        self.byline_rx = rxcache.compile(
             r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
             r")\s?[|｜:：]\s?(?P<name>[^\s|｜]{1,12})", regex.M)
         self.suffix_strength = {x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
@@ -133,10 +134,10 @@ class EntityMatcher:
         self.legal_forms = tuple(x for x in e.org_suffixes_strong
                                  if any(x.endswith(n) and x != n for n in self.generic_nouns))
         self.known_aliases = frozenset(a for entry in e.all_entries if entry.label != "GPE" for a in entry.aliases)
-        self.determiner_suffix = regex.compile(
+        self.determiner_suffix = rxcache.compile(
             "[" + regex.escape(e.org_not_after_head) + "](?:" +
             "|".join(regex.escape(x) for x in sorted(self.merge_suffixes, key=len, reverse=True)) + ")")
-        self.paren_rx = regex.compile(
+        self.paren_rx = rxcache.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
 
     # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import regex
 
+from pipeline import rxcache
 from pipeline.errors import RulesError
 from pipeline.money.scan import Scan, ScanPlan, pieces_with_tries
 from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict, check_shapes, expand
@@ -69,8 +70,8 @@ class CompiledMoney(CompiledRules):
         self.plan = ScanPlan("money", spec, rules, self.pieces)
         self.patterns = self.plan.patterns
         cur = rules.currency
-        self.rate_pair_rx = regex.compile(expand(spec.rate_pair, self.pieces))
-        self.rate_joiner_rx = regex.compile(self.pieces["rate_joiner"])
+        self.rate_pair_rx = rxcache.compile(expand(spec.rate_pair, self.pieces))
+        self.rate_joiner_rx = rxcache.compile(self.pieces["rate_joiner"])
         self.pair_reach = 24  # a pair is two currency names (and a code in brackets) around the joiner
         self.generic = frozenset(cur.generic)
         self.currency_of = rules.currency_of
@@ -81,7 +82,7 @@ class CompiledMoney(CompiledRules):
             if code not in cur.currencies:
                 raise RulesError(f"rules/currency.yaml: named subunit {word} names {code}, not a listed currency")
         self.territory_of = {name: code for code, names in cur.territory_names.items() for name in names}
-        self.territory_rx = regex.compile("|".join(regex.escape(n) for n in
+        self.territory_rx = rxcache.compile("|".join(regex.escape(n) for n in
                                                    sorted(self.territory_of, key=len, reverse=True)) or "(?!)")
         self.currencies_of_territory: dict[str, set[str]] = {}
         for code, forms in cur.currencies.items():
@@ -94,7 +95,7 @@ class CompiledMoney(CompiledRules):
         tenth = "|".join(map(regex.escape, spec.subunits.tenth))
         hundredth = "|".join(map(regex.escape, spec.subunits.hundredth))
         # the subunit tail read in parts (the pattern piece `subtail` finds it; this reads it)
-        self.tail_rx = regex.compile(
+        self.tail_rx = rxcache.compile(
             rf"(?P<half>半)|零?(?P<j>{d})(?P<ju>{tenth})(?:零?(?P<f>{d})(?P<fu>{hundredth})?)?"
             rf"|(?P<zero>零)?(?P<f2>{d})(?P<fu2>{hundredth})|零(?P<f3>{d})|(?P<j2>{d})")
         self.unit_value = {**spec.units, **spec.latin_units}

@@ -17,6 +17,7 @@ import time
 import ahocorasick
 import regex
 
+from pipeline import rxcache
 from pipeline.errors import RulesError
 from pipeline.mention import TIMEOUT_FROM, Candidate, Context, find_candidates, trim_span
 from pipeline.resources import Rules, Strict, WordsOf
@@ -134,7 +135,7 @@ class ScanPlan:
                     words = [w for path in d.any_of for w in rules.words(path)] + list(d.literal)
                     self.finders[piece] = WordFinder(w for w in words if len(w) >= d.min_length)
                 else:
-                    self.finders[piece] = regex.compile(pieces[piece], regex.V1)
+                    self.finders[piece] = rxcache.compile(pieces[piece], regex.V1)
         self.near = {pid: (sc.reach, sc.near_pieces) for pid, sc in scans.items() if sc.near}
 
     def candidates(self, ctx: Context) -> list[Candidate]:

@@ -8,6 +8,7 @@ import ahocorasick
 import regex
 from pydantic import Field, model_validator
 
+from pipeline import rxcache
 from pipeline.errors import RulesError
 from pipeline.resources import CompiledRules, Rules, Strict
 
@@ -100,7 +101,7 @@ class CompiledRegion(CompiledRules):
         for s in spec.signals:
             for p in s.patterns:
                 try:
-                    self.patterns_of.append((regex.compile(p), s))
+                    self.patterns_of.append((rxcache.compile(p), s))
                 except regex.error as exc:
                     raise RulesError(f"rules/region.yaml: {s.region} {s.kind} pattern {p!r}: {exc}") from exc
         self.writer_kinds = frozenset(spec.writer_kinds)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import regex
 from pydantic import Field
 
+from pipeline import rxcache
 from pipeline.mention import Candidate, select_longest
 from pipeline.records import Item
 from pipeline.registry import Family, Stage, register
@@ -49,7 +49,7 @@ class CompiledStockCode(CompiledRules):
     def __init__(self, spec: StockCodeRules, rules: Rules):
         super().__init__("stock_code", spec, rules, shapes=RESOLVERS)
         self.exchange_of = {w: e for e, ws in spec.exchanges.items() for w in ws}
-        self.exchange_rx = regex.compile(alternation(self.exchange_of))
+        self.exchange_rx = rxcache.compile(alternation(self.exchange_of))
 
 
 def extract_stock_code(ctx, rules: CompiledStockCode) -> list[Candidate]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-import regex
 from pydantic import Field
 
+from pipeline import rxcache
 from pipeline.records import ExactDecimal, Item
 from pipeline.registry import Family, Stage, register
 from pipeline.resources import CompiledRules, Piece, Rules, Strict
@@ -42,10 +42,10 @@ class TableRules(Strict):
 class CompiledTable(CompiledRules):
     def __init__(self, spec: TableRules, rules: Rules):
         super().__init__("table", spec, rules)
-        self.header_cell_rx = regex.compile(self.pieces["header_cell"])
-        self.header_line_rx = regex.compile(self.pieces["header_line"])
-        self.period_rx = regex.compile(self.pieces["period_cell"])
-        self.month_day_rx = regex.compile(self.pieces["month_day"])
+        self.header_cell_rx = rxcache.compile(self.pieces["header_cell"])
+        self.header_line_rx = rxcache.compile(self.pieces["header_line"])
+        self.period_rx = rxcache.compile(self.pieces["period_cell"])
+        self.month_day_rx = rxcache.compile(self.pieces["month_day"])
         self.scale_words = sorted(spec.scales, key=len, reverse=True)
         cur = rules.currency.currencies.values()
         self.currency_words = sorted({w for c in cur for w in c.names + c.codes + c.symbols}, key=lambda w: (-len(w), w))

@@ -520,7 +520,7 @@ class EntityMatcher:
                     out.append(m)
                 continue
             parts = [head] if head else []
-            j, start, bounded, located = i, s, False, 0
+            j, start, bounded, located, bracket_chars = i, s, False, 0, 0
             while not head and j > 0 and tokens[j - 1][0] + suffix in self.suffix_strength:
                 suffix, j, start = tokens[j - 1][0] + suffix, j - 1, tokens[j - 1][1]  # 股份 + 有限公司
             while True:  # extend left over name-like tokens, up to a boundary
@@ -533,7 +533,8 @@ class EntityMatcher:
                     # the seat or form in brackets: 星环信息科技(上海)股份有限公司, 南水北调水网(新乡)建设开发有限公司,
                     # 万科企业(集团)股份有限公司
                     parts.insert(0, "(" + tokens[j - 2][0] + ")")
-                    j, start, located = j - 3, tokens[j - 3][1], 3
+                    j, start, located = j - 3, tokens[j - 3][1], 3  # tokens: ( seat )
+                    bracket_chars = len(tokens[j + 1][0]) + 2
                     continue
                 if w in self.org_stop or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit():
                     bounded = True
@@ -554,7 +555,7 @@ class EntityMatcher:
             if not strong and not all(p.isascii() or self.freq(p) <= self.weak_max_freq or p in self.places
                                       for p in parts):
                 continue
-            if (e - start - len(suffix) < 2 or e - start > 16 + located + 2
+            if (e - start - len(suffix) < 2 or e - start > 18 + bracket_chars
                     or text[e - len(suffix) - 1] in self.not_after_head):
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))

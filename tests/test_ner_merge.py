@@ -117,6 +117,16 @@ def test_generic_and_descriptive_organisations_are_not_names(match):
     assert [t for t, *_ in match("托塔尔公司宣布。", [("托塔尔公司", "ORG")])] == ["托塔尔公司"]
 
 
+def test_places_and_a_strong_suffix_name_an_institution_of_that_place(match):
+    # 辽宁大学, 宁远日报: a place and an institution's ending, no generic head, is a name; the suffix rule that ran
+    # too far back (国留学生能力培养辽宁大学) gives way to it
+    got = match("外国留学生能力培养辽宁大学自1965年以来招生。", [("辽宁大学", "ORG")])
+    assert [(t, lab) for t, lab, *_ in got] == [("辽宁大学", "ORG")]
+    assert [t for t, *_ in match("《天津日报》举办大赛。", [("天津日报", "ORG")])] == ["天津日报"]
+    # a generic head still makes it generic (香港子公司: the place alone stays)
+    assert [t for t, *_ in match("其香港子公司公布。", [("香港子公司", "ORG")])] == ["香港"]
+
+
 def test_a_company_whose_word_the_dictionary_tags_as_a_name_is_not_a_description(match):
     got = match("西门子公司与三家公司签约。", [("西门子公司", "ORG"), ("三家公司", "ORG")])
     assert [(t, lab) for t, lab, *_ in got] == [("西门子公司", "ORG")]

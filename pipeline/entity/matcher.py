@@ -305,19 +305,25 @@ class EntityMatcher:
 
     def _generic_org(self, name: str) -> bool:
         """Only generic heads, places and suffixes (本公司, 子公司, 香港子公司, 审计委员会), or a determiner
-        before a suffix inside (指本公司, 审阅本公司)."""
+        before a suffix inside (指本公司, 审阅本公司). Places and a suffix alone, with no generic head, name
+        an institution of that place (辽宁大学, 天津日报, 北京银行) unless the suffix is a weak one (中国科技)."""
         if self.determiner_suffix.search(name):
             return True
-        rest = name
+        rest, parts = name, []
         while rest:
             for n in range(min(len(rest), 8), 0, -1):
                 head = rest[:n]
                 if (head in self.generic_heads or head in self.places or head in self.merge_suffixes
                         or head in self.generic_latin):
+                    parts.append(head)
                     rest = rest[n:]
                     break
             else:
                 return False
+        if (len(parts) >= 2 and all(x in self.places for x in parts[:-1]) and parts[-1] not in self.places
+                and parts[-1] in self.merge_suffixes and self.suffix_strength.get(parts[-1], True)
+                and not any(x in self.generic_heads for x in parts)):
+            return False
         return True
 
     def _model_mention(self, text: str, s: int, e: int, label: str) -> Mention:

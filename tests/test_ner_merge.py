@@ -24,6 +24,9 @@ def match():
         """Entities of `text` given model spans as (name, label) (each at its first free occurrence) or
         (start, end, label), as (text, label, norm, kind, rule)."""
         spans, pos = [], {}
+        if model is None:
+            found = matcher(text, segmenter.tokens(text), None)
+            return [(text[m.start:m.end], m.fields["label"], m.fields["norm"], m.fields["kind"], m.rule) for m in found]
         for item in model:
             if len(item) == 3:
                 spans.append(item)
@@ -125,6 +128,14 @@ def test_places_and_a_strong_suffix_name_an_institution_of_that_place(match):
     assert [t for t, *_ in match("《天津日报》举办大赛。", [("天津日报", "ORG")])] == ["天津日报"]
     # a generic head still makes it generic (香港子公司: the place alone stays)
     assert [t for t, *_ in match("其香港子公司公布。", [("香港子公司", "ORG")])] == ["香港"]
+
+
+def test_places_and_a_weak_suffix_need_the_model_to_be_an_organisation(match):
+    # 中国科技 (places and the weak suffix 科技) is a description unless the model tags an organisation there
+    assert [(t, lab) for t, lab, *_ in match("中国科技发展迅速。", [("中国", "GPE")])] == [("中国", "GPE")]
+    assert [(t, lab) for t, lab, *_ in match("宁远银行发布公告。", [("宁远银行", "ORG")])] == [("宁远银行", "ORG")]
+    # the rules alone (no model run) keep it
+    assert [t for t, *_ in match("中国科技发展迅速。", None)] == ["中国科技"]
 
 
 def test_a_company_whose_word_the_dictionary_tags_as_a_name_is_not_a_description(match):

@@ -94,7 +94,7 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = doc_tokens(doc)
-        mentions = self.matcher(doc_text(doc), tokens, doc._.zh_model_spans or ())
+        mentions = self.matcher(doc_text(doc), tokens, doc._.zh_model_spans)
         doc._.zh_entities = mentions
         set_ents(doc, mentions, tokens)
         return doc

@@ -138,6 +138,27 @@ def test_places_and_a_weak_suffix_need_the_model_to_be_an_organisation(match):
     assert [t for t, *_ in match("中国科技发展迅速。", None)] == ["中国科技"]
 
 
+def test_a_one_character_place_inside_a_market_or_currency_word_is_none(match):
+    # 港股, 美元, 京剧: a market, currency or art word; 安全港: the end of a common word; 推动中美两国 and 访华 stay
+    assert match("港股上市后的公司。", [("港", "GPE")]) == []
+    assert match("以美元计价。", [("美", "GPE")]) == []
+    assert match("本公告载有的安全港条文。", [("港", "GPE")]) == []
+    assert [t for t, *_ in match("推动中美两国合作。", [("中", "GPE"), ("美", "GPE")])] == ["中", "美"]
+    assert [(t, n) for t, _, n, *_ in match("总统此次访华。", [("华", "GPE")])] == [("华", "中国")]
+
+
+def test_a_model_place_ending_in_a_thing_is_none(match):
+    assert match("公司在公有云市场面临竞争。", [("云市场", "GPE")]) == []
+    assert match("我们发布星河云运维平台。", [("星河云运维平台", "GPE")]) == []
+
+
+def test_a_notion_spelled_out_before_its_common_abbreviation_is_no_organisation(match):
+    # 通用人工智能(AGI): a notion and its abbreviation; the abbreviation is not spread as its alias either
+    text = "公司追逐通用人工智能(AGI)梦想,AGI是其目标。"
+    assert match(text, [("通用人工智能", "ORG")]) == []
+    assert [t for t, *_ in match("星河动力(XHDL)完成融资。", [("星河动力", "ORG")])] == ["星河动力", "XHDL"]
+
+
 def test_a_company_whose_word_the_dictionary_tags_as_a_name_is_not_a_description(match):
     got = match("西门子公司与三家公司签约。", [("西门子公司", "ORG"), ("三家公司", "ORG")])
     assert [(t, lab) for t, lab, *_ in got] == [("西门子公司", "ORG")]

@@ -83,14 +83,15 @@ def make_entity_component(nlp: Language, name: str, rules_dir: str | None, segme
     rules = load_rules(rules_dir)
     seg = load_segmenter(rules, segmenter, cache_dir)
     tokenizer = seg.tokenizer
-    return EntityComponent(rules.entity, freq=lambda w: tokenizer.FREQ.get(w, 0), proper=lambda: seg.proper_nouns)
+    return EntityComponent(rules.entity, freq=lambda w: tokenizer.FREQ.get(w, 0), proper=lambda: seg.proper_nouns,
+                           dict_places=lambda: seg.place_nouns)
 
 
 class EntityComponent:
     """spaCy component: character-level entity matching; sets `doc._.zh_entities` and `doc.ents`."""
 
-    def __init__(self, entity_rules, freq=None, proper=None):
-        self.matcher = EntityMatcher(entity_rules, freq=freq, proper=proper)
+    def __init__(self, entity_rules, freq=None, proper=None, dict_places=None):
+        self.matcher = EntityMatcher(entity_rules, freq=freq, proper=proper, dict_places=dict_places)
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = doc_tokens(doc)

@@ -81,9 +81,9 @@ class EntityMatcher:
     `freq(word)` is the segmenter's dictionary frequency, used to tell rare name words from common ones.
     """
 
-    def __init__(self, e, freq=None, proper=None):
+    def __init__(self, e, freq=None, proper=None, dict_places=None):
         """`e`: the compiled entity rules (`pipeline.entity.rules.CompiledEntity`); `proper()`: the
-        segmenter dictionary's proper nouns (read on first use)."""
+        segmenter dictionary's proper nouns, `dict_places()` its place names (both read on first use)."""
         self.automaton = ahocorasick.Automaton()
         for entry in e.all_entries:
             info = _Entry(entry.norm, entry.label, entry.kind)
@@ -114,6 +114,9 @@ class EntityMatcher:
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
         self._proper = proper or (lambda: frozenset())
+        self._dict_places = dict_places or (lambda: frozenset())
+        self.abbreviation_not_before = frozenset(e.gpe_abbreviation_not_before)
+        self.place_not_heads = tuple(e.model_place_not_heads)
         self.places = frozenset(a for entry in e.all_entries if entry.label == "GPE" for a in entry.aliases)
         self.place_cut = {k: tuple(v) for k, v in e.place_suffix_not_before.items()}
         self.not_after_head = e.org_not_after_head
@@ -160,6 +163,7 @@ class EntityMatcher:
         chosen = self._branches(text, select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at)
+        chosen = self._notions(text, chosen)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
         return chosen
@@ -178,7 +182,9 @@ class EntityMatcher:
         tok_at = tok_at or {}
         model_spans = [self._trim(text, s, e, label, tok_at) for s, e, label in model_spans]
         model_spans = self._consistent(text, [(s, e, label) for s, e, label in model_spans
-                                              if (self._acceptable(text[s:e], label) or self._paired(text, s, e, label))
+                                              if (self._paired(text, s, e, label)
+                                                  or (self._acceptable(text[s:e], label)
+                                                      and not (label == "GPE" and self._no_place(text, s, e, tok_at))))
                                               and not (label == "ORG" and self._descriptive(text, s, e, tok_at))])
         for s, e, label in sorted(model_spans):
             if (s, e) in spans:
@@ -297,6 +303,35 @@ class EntityMatcher:
             if (inside[s] == 2 and (e == len(text) or inside[e] != 1)) or not any(inside[s:e]):
                 places[name] += 1
         return [x for x in spans if x[1] - x[0] < 2 or 2 * tagged[text[x[0]:x[1]]] > places[text[x[0]:x[1]]]]
+
+    def _no_place(self, text: str, s: int, e: int, tok_at) -> bool:
+        """Case 0 for places. A one-character place before a market, currency or art word is part of it
+        (港股, 美元, 京剧: `gpe_abbreviation_not_before`), and one right after a common word of two or more
+        characters ends that word (安全港; 访华, 在京, 推动中美 stay). A longer place whose last word is a thing
+        (`model_place_not_heads`: 云市场, 运维平台) is none."""
+        if e - s == 1:
+            if text[e:e + 1] in self.abbreviation_not_before:
+                return True
+            if text[e:e + 1] in self.gpe_abbreviations or text[e:e + 1] in self.paired_abbreviations:
+                return False  # 推动中美两国: two places
+            prev = self._token_over(s - 1, tok_at) if s > 0 else None
+            return (prev is not None and prev[2] == s and len(prev[0]) > 1 and _HAN.match(prev[0]) is not None
+                    and self._common(prev[0]))
+        return text[s:e].endswith(self.place_not_heads) and text[s:e] not in self.places
+
+    def _common(self, word: str) -> bool:
+        """A word of the dictionary that is neither a place nor a name (ours or the dictionary's)."""
+        return (self.freq(word) > 0 and word not in self.places and word not in self.known_aliases
+                and word not in self._dict_places() and word not in self._proper())
+
+    @staticmethod
+    def _token_over(pos: int, tok_at):
+        """The token that covers character `pos` (tokens are at most a few characters long)."""
+        for back in range(0, 8):
+            tok = tok_at.get(pos - back)
+            if tok is not None:
+                return tok if tok[2] > pos else None
+        return None
 
     def _descriptive(self, text: str, s: int, e: int, tok_at) -> bool:
         """A description, not a name: a generic noun (`org_generic_nouns`: 公司) after words of two or more
@@ -610,6 +645,18 @@ class EntityMatcher:
         return self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "regulator")
 
     # aliases and propagation --------------------------------------------------------------------
+
+    def _notions(self, text: str, chosen: list[Mention]) -> list[Mention]:
+        """A model organisation followed by a common Latin abbreviation in brackets is a notion spelled out,
+        not a name (通用人工智能(AGI), 首次公开募股(IPO): `org_generic_latin`)."""
+        out = []
+        for m in chosen:
+            if m.rule == "entity.model" and m.fields["label"] == "ORG" and text[m.end:m.end + 1] == "(":
+                close = text.find(")", m.end + 1, m.end + 12)
+                if close > 0 and text[m.end + 1:close] in self.generic_latin:
+                    continue
+            out.append(m)
+        return out
 
     def _aliases(self, text, chosen, starts, ends) -> list[Mention]:
         """`云安全联盟(CSA)` and `Kimi(月之暗面)`: the other side of a known name in brackets is its alias."""

@@ -38,6 +38,8 @@ class EntityRules(Strict):
     org_kind_suffixes: dict[str, list[str]] = Field(default_factory=dict)
     gpe_abbreviations: dict[str, str] = Field(default_factory=dict)
     gpe_abbreviations_paired: dict[str, str] = Field(default_factory=dict)
+    gpe_abbreviation_not_before: list[str] = Field(default_factory=list)
+    model_place_not_heads: list[str] = Field(default_factory=list)
     org_generic_nouns: list[str] = Field(default_factory=list)
     model_not_names: list[str] = Field(default_factory=list)
     org_generic_latin: list[str] = Field(default_factory=list)

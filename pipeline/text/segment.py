@@ -56,8 +56,18 @@ class Segmenter:
         """The dictionary's words tagged as names (nr person, nrt, nrfg, nt organisation, nz other proper
         noun): 西门子, 迪斯尼, 腾讯. Read from its dictionary file (`word freq tag` lines) on first use, about
         0.1 s, not at start-up."""
+        return self._tagged[0]
+
+    @functools.cached_property
+    def place_nouns(self) -> frozenset[str]:
+        """The dictionary's words tagged as places (ns: 长江, 华北, 中关村), read with `proper_nouns`."""
+        return self._tagged[1]
+
+    @functools.cached_property
+    def _tagged(self) -> tuple[frozenset[str], frozenset[str]]:
         with self.tokenizer.get_dict_file() as fh:
-            return frozenset(_NAME_LINE.findall(fh.read()))
+            text = fh.read()
+        return frozenset(_NAME_LINE.findall(text)), frozenset(_PLACE_LINE.findall(text))
 
     def tokens(self, text: str, *, deadline: float | None = None) -> list[tuple[str, int, int]]:
         """(word, start, end) for every token; the words concatenate to `text` exactly.
@@ -80,6 +90,7 @@ class Segmenter:
 CHUNK = 2_000
 # a dictionary line whose part-of-speech tag is a proper noun's: nr, nrt, nrfg (people), nt (organisations), nz
 _NAME_LINE = regex.compile(r"^(\S+) \d+ n(?:r|rt|rfg|t|z)$", regex.M)
+_PLACE_LINE = regex.compile(r"^(\S+) \d+ ns$", regex.M)
 # jieba segments each run of these characters on its own (its `re_han_default`): a cut anywhere else
 # leaves every token as it was
 _IN_BLOCK = regex.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")

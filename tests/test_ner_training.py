@@ -80,3 +80,64 @@ def test_a_missing_model_is_a_clear_configuration_error(tmp_path):
 
     with pytest.raises(ZhnewsError, match="lacks"):
         Pipeline(default_settings().with_(ner_model=tmp_path / "nowhere"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the further public data of the recipe (training/data.py EXTRA): read from its archive, checked by its sha256,
+# and never overlapping the dev split or the test split it ships with. A small archive of the same shape
+# stands in for the real one (45,000 sentences, fetched once by `make train-ner`).
+
+_BIO_TRAIN = "中\tB-LOC\n国\tI-LOC\n银\tB-ORG\n行\tI-ORG\n行\tO\n长\tO\n王\tB-PER\n强\tI-PER\n\n" \
+             "今\tO\n天\tO\n下\tO\n雨\tO\n\n" \
+             "北\tB-LOC\n京\tI-LOC\n\n"
+_BIO_TEST = "今\tO\n天\tO\n下\tO\n雨\tO\n\n"
+
+
+def _archive(path):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("train_bio", _BIO_TRAIN)
+        z.writestr("test_bio", _BIO_TEST)
+    return path
+
+
+def test_bio_lines_become_records_with_character_offsets():
+    from training import data
+
+    records = list(data._bio_records(_BIO_TRAIN, "x"))
+    assert [r["text"] for r in records] == ["中国银行行长王强", "今天下雨", "北京"]
+    assert [(e["start"], e["end"], e["label"], e["text"]) for e in records[0]["entities"]] == [
+        (0, 2, "LOC", "中国"), (2, 4, "ORG", "银行"), (6, 8, "PER", "王强")]
+    assert records[2]["entities"] == [{"start": 0, "end": 2, "label": "LOC", "text": "北京"}]
+
+
+def test_an_extra_source_drops_its_test_split_and_checks_its_archive(tmp_path, monkeypatch):
+    import hashlib
+
+    from training import data
+
+    archive = _archive(tmp_path / "extra.zip")
+    spec = {"archive": "extra.zip", "url": "https://example.invalid/extra.zip",
+            "sha256": hashlib.sha256(archive.read_bytes()).hexdigest(),
+            "member": "train_bio", "exclude_member": "test_bio"}
+    monkeypatch.setattr(data, "EXTRA_DIR", tmp_path)
+    monkeypatch.setattr(data, "CACHE", tmp_path / "cache")
+    monkeypatch.setitem(data.EXTRA, "msra_full", spec)
+    got = data.load_extra("msra_full")
+    assert [s.text for s in got] == ["中国银行行长王强", "北京"]  # 今天下雨 is a test sentence
+    assert got[0].entities == [(0, 2, "GPE"), (2, 4, "ORG"), (6, 8, "PERSON")]
+    assert all(s.set == "msra_full" for s in got)
+    monkeypatch.setitem(data.EXTRA, "msra_full", {**spec, "sha256": "0" * 64})
+    with pytest.raises(SystemExit, match="sha256"):
+        data.extra_archive("msra_full")
+
+
+def test_a_missing_extra_archive_says_where_to_put_it(tmp_path, monkeypatch):
+    from training import data
+
+    monkeypatch.setattr(data, "EXTRA_DIR", tmp_path)
+    monkeypatch.setitem(data.EXTRA, "msra_full", {**data.EXTRA["msra_full"], "url": "file:///nonexistent/x.zip"})
+    with pytest.raises(SystemExit, match="--sets"):
+        data.extra_archive("msra_full")
+    assert not list(tmp_path.iterdir())  # no partial file left behind

@@ -19,6 +19,11 @@ Mapping, per set (why: see models/ner/MODEL_CARD.md):
   *unknown*, not O ("free" policy). Corporate -> ORG; Stock -> ORG when it names a company (not 教育股,
   not ending in 股/板块/概念/指数/行业), else masked; Economy and Market -> masked {O, GPE}.
 
+Further public data (training only, never in the dev split; see EXTRA below): the whole SIGHAN 2006 MSRA
+training set, `msra_full` (45,000 sentences), mapped as msra. Its sentences that equal a dev sentence, a
+sentence of the shared MSRA part, or a sentence of the MSRA *test* split (read from the same archive for
+that exclusion only, as the shared data removed them) are left out.
+
 Normalisation: `pipeline.normalise.normalise(text).text` (via training.adapter); when the length changes,
 entity offsets are mapped through the normaliser's offset map (an entity whose characters vanish is
 dropped). Dev split: 10% of each file by a seeded shuffle (seed 20240917) of its line numbers; training
@@ -44,6 +49,21 @@ FILES = {
     "resume": "resume_train.jsonl",
     "cfsc": "cfsc_val.jsonl",
 }
+# Public data beyond ../shared/data/ner, fetched once for training (never at run time) into EXTRA_DIR and
+# checked by its sha256. The archive is a copy of the SIGHAN 2006 MSRA NER data in BIO form (train and test);
+# licence as stated by the source: research use (SIGHAN bakeoff).
+EXTRA_DIR = Path(os.environ.get("ZHNEWS_NER_EXTRA", Path.home() / ".cache" / "zhnews" / "ner"))
+EXTRA = {
+    "msra_full": {
+        "archive": "MSRA.zip",
+        "url": "https://github.com/zhooufeng/Data/raw/8994cd154fded0ae3ba9a9749f904aa644949e2e/MSRA.zip",
+        "sha256": "03f6eaf5d146b9f37f19e2e016b4ee9802dd6664f8d68f68baf0aa687ba3a3bf",
+        "member": "msra_train_bio",
+        "exclude_member": "msra_test_bio",
+    },
+}
+SHARED_SETS = tuple(FILES)
+DEFAULT_SETS = (*SHARED_SETS, *EXTRA)
 PRIMARY = ("msra", "pd98")  # the figure that matters: micro F1 over their dev splits
 DEV_FRACTION = 0.10
 SPLIT_SEED = 20240917
@@ -65,7 +85,7 @@ class Sentence:
 def _map(set_name: str, e: dict) -> tuple[str, object]:
     """('hard', LABEL) | ('mask', labels) | ('O', None) for one source entity."""
     lab, orig, text = e["label"], e.get("orig"), e["text"]
-    if set_name in ("msra", "pd98"):
+    if set_name in ("msra", "pd98", "msra_full"):
         return "hard", {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}[lab]
     if set_name == "cluener":
         if orig == "name":
@@ -189,7 +209,88 @@ def load(sets=tuple(FILES)) -> tuple[list[Sentence], list[Sentence]]:
 
     train = [build(d) for d in raw["train"] if d["set"] in sets]
     dev = [build(d) for d in raw["dev"] if d["set"] in sets]
+    for name in EXTRA:
+        if name in sets:
+            seen = {d["text"] for d in raw["dev"]} | {d["text"] for d in raw["train"] if d["set"] == "msra"}
+            train += [s for s in load_extra(name) if s.text not in seen]
     return train, dev
+
+
+def extra_archive(name: str) -> Path:
+    """The archive of an EXTRA source in EXTRA_DIR, downloaded once when it is missing; checked by sha256."""
+    spec = EXTRA[name]
+    path = EXTRA_DIR / spec["archive"]
+    if not path.exists():
+        import urllib.request
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = path.with_suffix(".part")
+        try:
+            urllib.request.urlretrieve(spec["url"], part)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise SystemExit(f"training data {name!r} is missing and could not be downloaded ({exc}). "
+                             f"Download {spec['url']} to {path} (or set ZHNEWS_NER_EXTRA to its folder), "
+                             f"or train on the shared sets only: --sets {','.join(SHARED_SETS)}") from exc
+        part.rename(path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != spec["sha256"]:
+        raise SystemExit(f"{path}: sha256 {digest}, expected {spec['sha256']}: not the archive the model was trained on")
+    return path
+
+
+def _bio_records(text: str, prefix: str):
+    """{'id', 'text', 'entities'} records of a character-per-line BIO file (blank line between sentences)."""
+    for i, block in enumerate(b for b in text.split("\n\n") if b.strip()):
+        chars, ents, start, label = [], [], None, None
+        for line in block.splitlines():
+            ch, _, tag = line.partition("\t")
+            if not ch:
+                continue
+            if start is not None and not (tag.startswith("I-") and tag[2:] == label):
+                ents.append({"start": start, "end": len(chars), "label": label})
+                start = None
+            if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+                start, label = len(chars), tag[2:]
+            chars.append(ch)
+        if start is not None:
+            ents.append({"start": start, "end": len(chars), "label": label})
+        sentence = "".join(chars)
+        for e in ents:
+            e["text"] = sentence[e["start"]:e["end"]]
+        yield {"id": f"{prefix}-{i}", "text": sentence, "entities": ents}
+
+
+def load_extra(name: str) -> list[Sentence]:
+    """The training sentences of an EXTRA source, normalised and converted; the exclusion member's
+    sentences (a test split) are dropped. Cached like `load`."""
+    import zipfile
+
+    spec = EXTRA[name]
+    path = extra_archive(name)
+    h = hashlib.sha256(spec["sha256"].encode())
+    h.update(Path(__file__).read_bytes())
+    import pipeline.text
+
+    for f in sorted(Path(pipeline.text.__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    cache = CACHE / f"extra-{name}-{h.hexdigest()[:16]}.json"
+    if cache.exists():
+        raw = json.loads(cache.read_text(encoding="utf-8"))
+    else:
+        with zipfile.ZipFile(path) as z:
+            body = z.read(spec["member"]).decode("utf-8")
+            excluded = z.read(spec["exclude_member"]).decode("utf-8") if spec.get("exclude_member") else ""
+        drop = {_normalise(r["text"])[0] for r in _bio_records(excluded, "x")}
+        raw = []
+        for r in _bio_records(body, name):
+            s = convert(name, r)
+            if s is not None and s.text not in drop:
+                raw.append(s.__dict__)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    return [Sentence(d["set"], d["id"], d["text"], [tuple(x) for x in d["entities"]],
+                     [(m[0], m[1], tuple(m[2])) for m in d["masked"]], d["policy"]) for d in raw]
 
 
 def traditional_variant(s: Sentence) -> Sentence | None:

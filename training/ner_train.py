@@ -58,7 +58,7 @@ from training import data, scoring
 K = len(TAGS)
 # `--domain`: which convention a sentence follows, an input the model sees in training; at run time it
 # is always NEWS (MSRA / People's Daily conventions, the ones we want), folded into the exported graph
-DOMAINS = {"msra": 0, "pd98": 0, "cluener": 1, "weibo": 2, "resume": 3, "cfsc": 4}
+DOMAINS = {"msra": 0, "msra_full": 0, "pd98": 0, "cluener": 1, "weibo": 2, "resume": 3, "cfsc": 4}
 NEWS = 0
 
 
@@ -299,7 +299,8 @@ def predict_examples(model, exs, sentences, batch_size=64) -> list[list[tuple]]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, type=Path)
-    ap.add_argument("--sets", default="msra,pd98,cluener,weibo,resume,cfsc")
+    ap.add_argument("--sets", default=None,
+                    help=f"training sets (default {','.join(data.DEFAULT_SETS)}; --smoke: the shared ones only)")
     ap.add_argument("--encoder", choices=("lstm", "idcnn"), default="idcnn")
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--batch", type=int, default=32)
@@ -339,9 +340,9 @@ def main(argv=None) -> int:
     random.seed(args.seed)
     np.random.seed(args.seed)
     t0 = time.time()
-    sets = tuple(args.sets.split(","))
+    sets = tuple(args.sets.split(",")) if args.sets else data.SHARED_SETS if args.smoke else data.DEFAULT_SETS
     train, _ = data.load(sets)
-    _, dev = data.load()
+    _, dev = data.load(data.SHARED_SETS)
     if args.smoke:
         rng = random.Random(args.seed)
         train = rng.sample(train, min(300, len(train)))

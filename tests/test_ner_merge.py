@@ -159,6 +159,15 @@ def test_a_notion_spelled_out_before_its_common_abbreviation_is_no_organisation(
     assert [t for t, *_ in match("星河动力(XHDL)完成融资。", [("星河动力", "ORG")])] == ["星河动力", "XHDL"]
 
 
+def test_a_person_whose_share_price_moves_is_a_listed_company(match):
+    # a three-character stock name reads like a person's name; a share-price word after it, or after the
+    # last name of its list, says it is a company
+    got = match("盛新锂能涨超7%,奥特佳、藏格矿业涨停。", [("盛新锂能", "ORG"), ("奥特佳", "PERSON"), ("藏格矿业", "ORG")])
+    assert [(t, lab) for t, lab, *_ in got] == [("盛新锂能", "ORG"), ("奥特佳", "ORG"), ("藏格矿业", "ORG")]
+    assert [lab for _, lab, *_ in match("永茂泰在互动平台表示。", [("永茂泰", "PERSON")])] == ["ORG"]
+    assert [lab for _, lab, *_ in match("王明、李华等人出席。", [("王明", "PERSON"), ("李华", "PERSON")])] == ["PERSON", "PERSON"]
+
+
 def test_a_company_whose_word_the_dictionary_tags_as_a_name_is_not_a_description(match):
     got = match("西门子公司与三家公司签约。", [("西门子公司", "ORG"), ("三家公司", "ORG")])
     assert [(t, lab) for t, lab, *_ in got] == [("西门子公司", "ORG")]

@@ -110,6 +110,9 @@ class EntityMatcher:
         # a branch named by the places after its organisation: the longest unit first (分行营业部 before 分行)
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
+        # the cue right after the name, or after the last of the names listed with it (奥特佳、藏格矿业涨停)
+        self.company_cue_rx = rxcache.compile(r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + "|".join(
+            regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True)) + ")")
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
@@ -181,6 +184,8 @@ class EntityMatcher:
         added: list[Mention] = []
         tok_at = tok_at or {}
         model_spans = [self._trim(text, s, e, label, tok_at) for s, e, label in model_spans]
+        model_spans = [(s, e, "ORG" if label == "PERSON" and self._company_cue(text, e) else label)
+                       for s, e, label in model_spans]
         model_spans = self._consistent(text, [(s, e, label) for s, e, label in model_spans
                                               if (self._paired(text, s, e, label)
                                                   or (self._acceptable(text[s:e], label)
@@ -645,6 +650,11 @@ class EntityMatcher:
         return self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "regulator")
 
     # aliases and propagation --------------------------------------------------------------------
+
+    def _company_cue(self, text: str, e: int) -> bool:
+        """A listed company's share-price or investor-relations word right after `e` (`company_cues_after`;
+        永茂泰涨停, 星帅尔等跟涨)."""
+        return self.company_cue_rx.match(text, e) is not None
 
     def _notions(self, text: str, chosen: list[Mention]) -> list[Mention]:
         """A model organisation followed by a common Latin abbreviation in brackets is a notion spelled out,

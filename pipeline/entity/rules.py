@@ -49,6 +49,7 @@ class EntityRules(Strict):
     org_branch_units: list[str] = Field(default_factory=list)
     org_roles_after: list[str] = Field(default_factory=list)
     model_org_cut_after: list[str] = Field(default_factory=list)
+    company_cues_after: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

@@ -168,6 +168,16 @@ def test_a_person_whose_share_price_moves_is_a_listed_company(match):
     assert [lab for _, lab, *_ in match("王明、李华等人出席。", [("王明", "PERSON"), ("李华", "PERSON")])] == ["PERSON", "PERSON"]
 
 
+def test_a_name_whose_share_price_moves_is_a_listed_company_even_without_the_model(match):
+    got = match("中科环保跌超10%,永清环保跌逾9%,劲旅环境、中兰环保涨超5%。", [("中科环保", "ORG")])
+    assert [(t, lab, r) for t, lab, _, _, r in got] == [
+        ("中科环保", "ORG", "entity.model"), ("永清环保", "ORG", "entity.stock_move"),
+        ("劲旅环境", "ORG", "entity.stock_move"), ("中兰环保", "ORG", "entity.stock_move")]
+    # indexes, futures, sectors and one common word are no company; the model's 恒指 is dropped there too
+    assert match("黄金涨超1%,原油跌逾2%,沪镍期货主力跌超3%,银行股大涨。", []) == []
+    assert match("恒指跌超2%。", [("恒指", "ORG")]) == []
+
+
 def test_a_company_whose_word_the_dictionary_tags_as_a_name_is_not_a_description(match):
     got = match("西门子公司与三家公司签约。", [("西门子公司", "ORG"), ("三家公司", "ORG")])
     assert [(t, lab) for t, lab, *_ in got] == [("西门子公司", "ORG")]

@@ -111,6 +111,11 @@ class EntityMatcher:
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
         # the cue right after the name, or after the last of the names listed with it (奥特佳、藏格矿业涨停)
+        cues = "|".join(regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True))
+        self.stock_move_rx = rxcache.compile(
+            r"(?:(?<=^|[\s,，、;；:：。(（])|(?<=[,，;；。]\s?))(?P<name>[\p{Han}A-Za-z]{2,6}?)"
+            r"(?=(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + "))", regex.M)
+        self.stock_move_not = tuple(e.stock_move_not_names)
         self.company_cue_rx = rxcache.compile(r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + "|".join(
             regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True)) + ")")
         self.generic_heads = frozenset(e.org_generic_heads)
@@ -167,6 +172,7 @@ class EntityMatcher:
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at)
         chosen = self._notions(text, chosen)
+        chosen = self._stock_moves(text, chosen, tok_at, ends)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
         return chosen
@@ -186,6 +192,8 @@ class EntityMatcher:
         model_spans = [self._trim(text, s, e, label, tok_at) for s, e, label in model_spans]
         model_spans = [(s, e, "ORG" if label == "PERSON" and self._company_cue(text, e) else label)
                        for s, e, label in model_spans]
+        model_spans = [(s, e, label) for s, e, label in model_spans
+                       if not (label == "ORG" and self._market_word(text[s:e]) and self._company_cue(text, e))]
         model_spans = self._consistent(text, [(s, e, label) for s, e, label in model_spans
                                               if (self._paired(text, s, e, label)
                                                   or (self._acceptable(text[s:e], label)
@@ -650,6 +658,29 @@ class EntityMatcher:
         return self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "regulator")
 
     # aliases and propagation --------------------------------------------------------------------
+
+    def _stock_moves(self, text: str, chosen: list[Mention], tok_at, ends) -> list[Mention]:
+        """Listed companies' short names that no rule or model span took, right before a share-price word
+        (or before the last name of their list that has one): 永清环保跌逾9%, 劲旅环境、中兰环保涨超5%."""
+        taken = bytearray(len(text) + 1)
+        for m in chosen:
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+        added = []
+        for m in self.stock_move_rx.finditer(text):
+            s, e = m.span("name")
+            name = m.group("name")
+            if any(taken[s:e]) or s not in tok_at or e not in ends or self._market_word(name):
+                continue
+            whole = tok_at[s]
+            if whole[2] == e and self.freq(name) > 0 and name not in self._proper():
+                continue  # one common word: 黄金, 原油 (a company named by one, 贝壳, needs the model or the gazetteer)
+            added.append(self._mention("entity.stock_move", s, e, "ORG", name, "company", tentative=True))
+        return sorted(chosen + added, key=lambda x: x.start) if added else chosen
+
+    def _market_word(self, name: str) -> bool:
+        """An index, a market or a sector, not a company: a `stock_move_not_names` word inside (恒指,
+        沪镍期货, 两市) or a final 股 (银行股; not 股份)."""
+        return name not in self.known_aliases and (any(w in name for w in self.stock_move_not) or name.endswith("股"))
 
     def _company_cue(self, text: str, e: int) -> bool:
         """A listed company's share-price or investor-relations word right after `e` (`company_cues_after`;

@@ -116,6 +116,7 @@ class EntityMatcher:
             r"(?:(?<=^|[\s,，、;；:：。(（])|(?<=[,，;；。]\s?))(?P<name>[\p{Han}A-Za-z]{2,6}?)"
             r"(?=(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + "))", regex.M)
         self.stock_move_not = tuple(e.stock_move_not_names)
+        self.not_companies = frozenset(e.market_not_companies)
         self.company_cue_rx = rxcache.compile(r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + "|".join(
             regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True)) + ")")
         self.generic_heads = frozenset(e.org_generic_heads)
@@ -678,9 +679,10 @@ class EntityMatcher:
         return sorted(chosen + added, key=lambda x: x.start) if added else chosen
 
     def _market_word(self, name: str) -> bool:
-        """An index, a market or a sector, not a company: a `stock_move_not_names` word inside (恒指,
-        沪镍期货, 两市) or a final 股 (银行股; not 股份)."""
-        return name not in self.known_aliases and (any(w in name for w in self.stock_move_not) or name.endswith("股"))
+        """An index, a market, a sector or a commodity, not a company: a `stock_move_not_names` word inside
+        (恒指, 沪镍期货, 两市), a final 股 (银行股; not 股份), or one of `market_not_companies` (黄金, 原油)."""
+        return name in self.not_companies or (name not in self.known_aliases and (
+            any(w in name for w in self.stock_move_not) or name.endswith("股")))
 
     def _company_cue(self, text: str, e: int) -> bool:
         """A listed company's share-price or investor-relations word right after `e` (`company_cues_after`;

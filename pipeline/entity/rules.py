@@ -51,6 +51,7 @@ class EntityRules(Strict):
     model_org_cut_after: list[str] = Field(default_factory=list)
     company_cues_after: list[str] = Field(default_factory=list)
     stock_move_not_names: list[str] = Field(default_factory=list)
+    market_not_companies: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

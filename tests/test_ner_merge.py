@@ -130,14 +130,6 @@ def test_places_and_a_strong_suffix_name_an_institution_of_that_place(match):
     assert [t for t, *_ in match("其香港子公司公布。", [("香港子公司", "ORG")])] == ["香港"]
 
 
-def test_places_and_a_weak_suffix_need_the_model_to_be_an_organisation(match):
-    # 中国科技 (places and the weak suffix 科技) is a description unless the model tags an organisation there
-    assert [(t, lab) for t, lab, *_ in match("中国科技发展迅速。", [("中国", "GPE")])] == [("中国", "GPE")]
-    assert [(t, lab) for t, lab, *_ in match("宁远银行发布公告。", [("宁远银行", "ORG")])] == [("宁远银行", "ORG")]
-    # the rules alone (no model run) keep it
-    assert [t for t, *_ in match("中国科技发展迅速。", None)] == ["中国科技"]
-
-
 def test_a_one_character_place_inside_a_market_or_currency_word_is_none(match):
     # 港股, 美元, 京剧: a market, currency or art word; 安全港: the end of a common word; 推动中美两国 and 访华 stay
     assert match("港股上市后的公司。", [("港", "GPE")]) == []

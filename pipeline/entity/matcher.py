@@ -167,8 +167,6 @@ class EntityMatcher:
                 known[m.start:m.end] = b"\x01" * (m.end - m.start)
         # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
-        if model_spans is not None:
-            orgs = self._weak_unsupported(text, orgs, model_spans)
         chosen = self._branches(text, select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at)
@@ -246,31 +244,6 @@ class EntityMatcher:
             added.append(m)
         kept = [m for i, m in enumerate(rules) if i not in dropped]
         return sorted(kept + added, key=lambda m: m.start)
-
-    def _weak_unsupported(self, text: str, rules: list[Mention], model_spans) -> list[Mention]:
-        """Case 0 for the rules: a suffix-rule organisation made of places and a weak suffix (中国科技, 美国资本)
-        is a description unless the model, which has run on the text, tags an organisation there too
-        (北京银行 is kept when it does)."""
-        out = []
-        for m in rules:
-            if m.rule == "entity.org_suffix":
-                name = text[m.start:m.end]
-                suffix = next((name[-n:] for n in self.suffix_lengths if name[-n:] in self.suffix_strength), None)
-                head = name[: len(name) - len(suffix)] if suffix else ""
-                if (suffix and not self.suffix_strength[suffix] and head and self._only_places(head)
-                        and not any(lab == "ORG" and s < m.end and m.start < e for s, e, lab in model_spans)):
-                    continue
-            out.append(m)
-        return out
-
-    def _only_places(self, head: str) -> bool:
-        rest = head
-        while rest:
-            n = next((n for n in range(min(len(rest), 8), 0, -1) if rest[:n] in self.places), 0)
-            if not n:
-                return False
-            rest = rest[n:]
-        return True
 
     def _acceptable(self, name: str, label: str) -> bool:
         """Case 0 of the merge policy: False for a span the records never take from the model."""

@@ -176,17 +176,23 @@ def _split_ids(n: int, set_name: str) -> set[int]:
     return set(idx[: round(n * DEV_FRACTION)])
 
 
-def load(sets=tuple(FILES)) -> tuple[list[Sentence], list[Sentence]]:
-    """(train, dev) sentences of `sets`, normalised; cached in ZHNER_CACHE by the files' and the normaliser's contents."""
-    h = hashlib.sha256()
-    for name in FILES:
-        h.update((DATA_DIR / FILES[name]).read_bytes())
-    h.update(Path(__file__).read_bytes())
-    import pipeline.text  # the normaliser's code is part of the key: a change to it is a new cache
+def _cache_file(prefix: str, *inputs: bytes) -> Path:
+    """Where converted sentences are kept: named by the inputs, this recipe and the normaliser's code (a
+    change to any of them is a new cache)."""
+    import pipeline.text
 
+    h = hashlib.sha256()
+    for data in inputs:
+        h.update(data)
+    h.update(Path(__file__).read_bytes())
     for f in sorted(Path(pipeline.text.__file__).parent.glob("*.py")):
         h.update(f.read_bytes())
-    cache = CACHE / f"sentences-{h.hexdigest()[:16]}.json"
+    return CACHE / f"{prefix}-{h.hexdigest()[:16]}.json"
+
+
+def load(sets=tuple(FILES)) -> tuple[list[Sentence], list[Sentence]]:
+    """(train, dev) sentences of `sets`, normalised; cached in ZHNER_CACHE by the files' and the normaliser's contents."""
+    cache = _cache_file("sentences", *((DATA_DIR / FILES[name]).read_bytes() for name in FILES))
     if cache.exists():
         raw = json.loads(cache.read_text(encoding="utf-8"))
     else:
@@ -268,13 +274,7 @@ def load_extra(name: str) -> list[Sentence]:
 
     spec = EXTRA[name]
     path = extra_archive(name)
-    h = hashlib.sha256(spec["sha256"].encode())
-    h.update(Path(__file__).read_bytes())
-    import pipeline.text
-
-    for f in sorted(Path(pipeline.text.__file__).parent.glob("*.py")):
-        h.update(f.read_bytes())
-    cache = CACHE / f"extra-{name}-{h.hexdigest()[:16]}.json"
+    cache = _cache_file(f"extra-{name}", spec["sha256"].encode())
     if cache.exists():
         raw = json.loads(cache.read_text(encoding="utf-8"))
     else:

@@ -116,6 +116,7 @@ class EntityMatcher:
             r"(?:(?<=^|[\s,，、;；:：。(（])|(?<=[,，;；。]\s?))(?P<name>[\p{Han}A-Za-z]{2,6}?)"
             r"(?=(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + "))", regex.M)
         self.stock_move_not = tuple(e.stock_move_not_names)
+        self.cue_rx = rxcache.compile(cues)  # where to look: the names end at most a list's length before a cue
         self.not_companies = frozenset(e.market_not_companies)
         self.company_cue_rx = rxcache.compile(r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + "|".join(
             regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True)) + ")")
@@ -639,10 +640,13 @@ class EntityMatcher:
         taken = bytearray(len(text) + 1)
         for m in chosen:
             taken[m.start:m.end] = b"\x01" * (m.end - m.start)
-        added = []
-        for m in self.stock_move_rx.finditer(text):
-            s, e = m.span("name")
-            name = m.group("name")
+        added, seen, done = [], set(), 0
+        for cue in self.cue_rx.finditer(text):
+            lo = max(done, cue.start() - 64)
+            seen.update(m.span("name") for m in self.stock_move_rx.finditer(text, lo, cue.end()))
+            done = cue.start()
+        for s, e in sorted(seen):
+            name = text[s:e]
             if any(taken[s:e]) or s not in tok_at or e not in ends or self._market_word(name):
                 continue
             whole = tok_at[s]

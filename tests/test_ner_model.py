@@ -108,3 +108,18 @@ def test_spacy_is_imported_without_pytorch():
                               capture_output=True, text=True, check=True,
                               cwd=Path(__file__).resolve().parent.parent).stdout.strip()
         assert done == "2.0"
+
+
+def test_spacy_is_imported_without_its_command_line_which_still_works_afterwards():
+    """spaCy's command line (about 0.3 s of start-up) is not imported with spaCy; `spacy.cli` and
+    `spacy.info` load the real one when asked for, and the pipeline runs."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pipeline.entity.components, spacy\n"
+            "print('spacy.cli' in sys.modules, hasattr(spacy, 'cli'))\n"
+            "nlp = spacy.blank('zh'); print(type(nlp).__name__)\n"
+            "import spacy.cli; print(callable(spacy.cli.download), callable(spacy.cli.info), callable(spacy.info))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out == ["False", "False", "Chinese", "True", "True", "True"]

@@ -112,14 +112,13 @@ class EntityMatcher:
         self.org_cut_after = frozenset(e.model_org_cut_after)
         # the cue right after the name, or after the last of the names listed with it (奥特佳、藏格矿业涨停)
         cues = "|".join(regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True))
+        listed_then_cue = r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + ")"
+        self.company_cue_rx = rxcache.compile(listed_then_cue)
         self.stock_move_rx = rxcache.compile(
-            r"(?:(?<=^|[\s,，、;；:：。(（])|(?<=[,，;；。]\s?))(?P<name>[\p{Han}A-Za-z]{2,6}?)"
-            r"(?=(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + "))", regex.M)
-        self.stock_move_not = tuple(e.stock_move_not_names)
+            r"(?<=^|[\s,，、;；:：。(（])(?P<name>[\p{Han}A-Za-z]{2,6}?)(?=" + listed_then_cue + ")", regex.M)
         self.cue_rx = rxcache.compile(cues)  # where to look: the names end at most a list's length before a cue
+        self.stock_move_not = tuple(e.stock_move_not_names)
         self.not_companies = frozenset(e.market_not_companies)
-        self.company_cue_rx = rxcache.compile(r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + "|".join(
-            regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True)) + ")")
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
         self.freq = freq or (lambda word: 0)
@@ -170,7 +169,7 @@ class EntityMatcher:
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
         chosen = self._branches(text, select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs))
         if model_spans:
-            chosen = self.merge_model(text, chosen, model_spans, tok_at)
+            chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
         chosen = self._stock_moves(text, chosen, tok_at, ends)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
@@ -179,7 +178,7 @@ class EntityMatcher:
 
     # the model ------------------------------------------------------------------------------------
 
-    def merge_model(self, text: str, rules: list[Mention], model_spans, tok_at=None) -> list[Mention]:
+    def merge_model(self, text: str, rules: list[Mention], model_spans, tok_at=None, tok_end=None) -> list[Mention]:
         """The rules' non-overlapping mentions merged with the model's spans, by the policy in the module
         docstring."""
         covered = [-1] * len(text)  # index of the rule mention covering each character
@@ -188,17 +187,7 @@ class EntityMatcher:
         spans = {(m.start, m.end) for m in rules}
         dropped: set[int] = set()
         added: list[Mention] = []
-        tok_at = tok_at or {}
-        model_spans = [self._trim(text, s, e, label, tok_at) for s, e, label in model_spans]
-        model_spans = [(s, e, "ORG" if label == "PERSON" and self._company_cue(text, e) else label)
-                       for s, e, label in model_spans]
-        model_spans = [(s, e, label) for s, e, label in model_spans
-                       if not (label == "ORG" and self._market_word(text[s:e]) and self._company_cue(text, e))]
-        model_spans = self._consistent(text, [(s, e, label) for s, e, label in model_spans
-                                              if (self._paired(text, s, e, label)
-                                                  or (self._acceptable(text[s:e], label)
-                                                      and not (label == "GPE" and self._no_place(text, s, e, tok_at))))
-                                              and not (label == "ORG" and self._descriptive(text, s, e, tok_at))])
+        model_spans = self._admitted(text, model_spans, tok_at or {}, tok_end or {})
         for s, e, label in sorted(model_spans):
             if (s, e) in spans:
                 continue  # case 1: the rule's span, with its norm, kind, label and rule id
@@ -246,6 +235,26 @@ class EntityMatcher:
         kept = [m for i, m in enumerate(rules) if i not in dropped]
         return sorted(kept + added, key=lambda m: m.start)
 
+    def _admitted(self, text: str, model_spans, tok_at, tok_end) -> list[tuple[int, int, str]]:
+        """Case 0: the model spans the merge considers, trimmed (`_trim`), a "person" before a share-price
+        word relabelled a company and a market word there dropped (`_company_cue`), the ones the records never
+        take left out (`_paired`, `_acceptable`, `_no_place`, `_descriptive`, then `_consistent`)."""
+        out = []
+        for s, e, label in model_spans:
+            s, e, label = self._trim(text, s, e, label, tok_at)
+            cue = label in ("PERSON", "ORG") and self._company_cue(text, e)
+            if cue and label == "PERSON":
+                label = "ORG"
+            if cue and self._market_word(text[s:e]):
+                continue
+            if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (
+                    label == "GPE" and self._no_place(text, s, e, tok_end)))):
+                continue
+            if label == "ORG" and self._descriptive(text, s, e, tok_at):
+                continue
+            out.append((s, e, label))
+        return self._consistent(text, out)
+
     def _acceptable(self, name: str, label: str) -> bool:
         """Case 0 of the merge policy: False for a span the records never take from the model."""
         if len(name) == 1:
@@ -292,7 +301,7 @@ class EntityMatcher:
                 places[name] += 1
         return [x for x in spans if x[1] - x[0] < 2 or 2 * tagged[text[x[0]:x[1]]] > places[text[x[0]:x[1]]]]
 
-    def _no_place(self, text: str, s: int, e: int, tok_at) -> bool:
+    def _no_place(self, text: str, s: int, e: int, tok_end) -> bool:
         """Case 0 for places. A one-character place before a market, currency or art word is part of it
         (港股, 美元, 京剧: `gpe_abbreviation_not_before`), and one right after a common word of two or more
         characters ends that word (安全港; 访华, 在京, 推动中美 stay). A longer place whose last word is a thing
@@ -300,10 +309,10 @@ class EntityMatcher:
         if e - s == 1:
             if text[e:e + 1] in self.abbreviation_not_before:
                 return True
-            if text[e:e + 1] in self.gpe_abbreviations or text[e:e + 1] in self.paired_abbreviations:
+            if text[e:e + 1] in self.one_character_places:
                 return False  # 推动中美两国: two places
-            prev = self._token_over(s - 1, tok_at) if s > 0 else None
-            return (prev is not None and prev[2] == s and len(prev[0]) > 1 and _HAN.match(prev[0]) is not None
+            prev = tok_end.get(s)
+            return (prev is not None and len(prev[0]) > 1 and _HAN.match(prev[0]) is not None
                     and self._common(prev[0]))
         return text[s:e].endswith(self.place_not_heads) and text[s:e] not in self.places
 
@@ -311,15 +320,6 @@ class EntityMatcher:
         """A word of the dictionary that is neither a place nor a name (ours or the dictionary's)."""
         return (self.freq(word) > 0 and word not in self.places and word not in self.known_aliases
                 and word not in self._dict_places() and word not in self._proper())
-
-    @staticmethod
-    def _token_over(pos: int, tok_at):
-        """The token that covers character `pos` (tokens are at most a few characters long)."""
-        for back in range(0, 8):
-            tok = tok_at.get(pos - back)
-            if tok is not None:
-                return tok if tok[2] > pos else None
-        return None
 
     def _descriptive(self, text: str, s: int, e: int, tok_at) -> bool:
         """A description, not a name: a generic noun (`org_generic_nouns`: 公司) after words of two or more

@@ -209,12 +209,8 @@ def load(sets=tuple(FILES)) -> tuple[list[Sentence], list[Sentence]]:
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
 
-    def build(d):
-        return Sentence(d["set"], d["id"], d["text"], [tuple(x) for x in d["entities"]],
-                        [(m[0], m[1], tuple(m[2])) for m in d["masked"]], d["policy"])
-
-    train = [build(d) for d in raw["train"] if d["set"] in sets]
-    dev = [build(d) for d in raw["dev"] if d["set"] in sets]
+    train = [_from_cache(d) for d in raw["train"] if d["set"] in sets]
+    dev = [_from_cache(d) for d in raw["dev"] if d["set"] in sets]
     for name in EXTRA:
         if name in sets:
             seen = {d["text"] for d in raw["dev"]} | {d["text"] for d in raw["train"] if d["set"] == "msra"}
@@ -289,8 +285,13 @@ def load_extra(name: str) -> list[Sentence]:
                 raw.append(s.__dict__)
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
-    return [Sentence(d["set"], d["id"], d["text"], [tuple(x) for x in d["entities"]],
-                     [(m[0], m[1], tuple(m[2])) for m in d["masked"]], d["policy"]) for d in raw]
+    return [_from_cache(d) for d in raw]
+
+
+def _from_cache(d: dict) -> Sentence:
+    """A `Sentence` from its cached JSON form (`Sentence.__dict__`)."""
+    return Sentence(d["set"], d["id"], d["text"], [tuple(x) for x in d["entities"]],
+                    [(m[0], m[1], tuple(m[2])) for m in d["masked"]], d["policy"])
 
 
 def traditional_variant(s: Sentence) -> Sentence | None:

@@ -550,7 +550,7 @@ def info(
         "zhnews": PIPELINE_VERSION,
         "fingerprint": fingerprint(settings.rules_dir, settings=(settings.ner_mode, settings.segmenter)),
         "rules": str(settings.rules_dir),
-        "rule_files": sorted(p.name for p in Path(settings.rules_dir).glob("*.yaml")),
+        "rule_files": sorted(p.name for p in Path(settings.rules_dir).iterdir() if p.suffix in (".yaml", ".tsv")),
         "models": models,
         "families": [f.field for f in families()],
         "settings": json.loads(settings.model_dump_json()),

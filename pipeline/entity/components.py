@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.entity.matcher import EntityMatcher
+from pipeline.entity.rules import read_listed
 from pipeline.errors import ModelError
 from pipeline.mention import Mention
 from pipeline.resources import load_rules
@@ -83,15 +84,17 @@ def make_entity_component(nlp: Language, name: str, rules_dir: str | None, segme
     rules = load_rules(rules_dir)
     seg = load_segmenter(rules, segmenter, cache_dir)
     tokenizer = seg.tokenizer
+    listed = read_listed(rules.directory / rules.entity.listed_companies) if rules.entity.listed_companies else ()
     return EntityComponent(rules.entity, freq=lambda w: tokenizer.FREQ.get(w, 0), proper=lambda: seg.proper_nouns,
-                           dict_places=lambda: seg.place_nouns)
+                           dict_places=lambda: seg.place_nouns, listed=listed, dict_orgs=lambda: seg.org_nouns)
 
 
 class EntityComponent:
     """spaCy component: character-level entity matching; sets `doc._.zh_entities` and `doc.ents`."""
 
-    def __init__(self, entity_rules, freq=None, proper=None, dict_places=None):
-        self.matcher = EntityMatcher(entity_rules, freq=freq, proper=proper, dict_places=dict_places)
+    def __init__(self, entity_rules, freq=None, proper=None, dict_places=None, listed=(), dict_orgs=None):
+        self.matcher = EntityMatcher(entity_rules, freq=freq, proper=proper, dict_places=dict_places, listed=listed,
+                                     dict_orgs=dict_orgs)
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = doc_tokens(doc)

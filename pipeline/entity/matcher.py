@@ -5,6 +5,9 @@ It matches at the character level, not only on whole jieba tokens:
 - gazetteers (`rules/entity.yaml`): every alias in an Aho-Corasick automaton, one pass over the text;
   aliases that are also common words (阿里, 金山) must coincide with jieba tokens, Latin aliases must
   stand alone (SEC, not SECOND);
+- listed companies' short names (`rules/listed_companies.tsv`, 7,461 listings in Shanghai, Shenzhen, Beijing
+  and Taiwan) on token boundaries; a name that also reads as something else (太平洋, 统一, 湖南发展) only with
+  a listed company's cue: a share-price word after it, its stock code in brackets, a headline's colon;
 - pattern rules: a person after a role (CEO王育林, 合伙人牛奎光) or before an honorific (雷军先生), bylines
   (作者|西梅汁), organisation suffixes (…有限公司, …资本, …交易所);
 - our trained model's spans (the `zhnews_ner` component), merged by the policy below;
@@ -35,7 +38,8 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    金山云 known); a known organisation followed by (places and) a unit (`org_unit_suffixes`: 分行, 支行,
    中心, 系, 协会) is a new organisation, its text the norm (招商银行东直门支行, 中国银行业协会); so are
    places before a known organisation (宁波高瓴), and a suffix-rule name the model runs on to a legal form
-   (中国南水北调集团水务投资有限公司).
+   (中国南水北调集团水务投资有限公司). A listed company's short name (and places) inside a model organisation
+   is part of it (法国兴业银行, 天津天保基建股份有限公司).
    Otherwise the model span is dropped: a known organisation or a titled person keeps its
    boundaries (云知声登陆港交所 is 云知声 + 港交所), and a model PERSON or GPE never swallows a rule span.
 4. A model span that touches no rule span is added as `entity.model`: `norm` is its text (normalised,
@@ -65,6 +69,8 @@ _TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
 _PERSON_NAME = regex.compile(r"^\p{Han}+(?:[·•]\p{Han}+)*$")  # 王育林, 伊丽莎白·泰勒
 # a name has no white space, brackets, quotes or sentence punctuation inside (· - & . ' may join parts)
 _NOT_IN_NAME = regex.compile(r"[\s\p{Ps}\p{Pe}\p{Pi}\p{Pf}\"，,。、；;：:！!？?|]")
+# a stock code in brackets right after a name: (601099), (600000.SH), (股票代码:002594), (2330)
+_CODE_AFTER = regex.compile(r"\s?\((?:(?:股票|证券)?代码[:：]?\s?)?(?:(?:SH|SZ|BJ)\.?)?\d{4,6}(?:\.(?:SH|SZ|BJ|TW|TWO))?\)")
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
 
@@ -81,9 +87,11 @@ class EntityMatcher:
     `freq(word)` is the segmenter's dictionary frequency, used to tell rare name words from common ones.
     """
 
-    def __init__(self, e, freq=None, proper=None, dict_places=None):
+    def __init__(self, e, freq=None, proper=None, dict_places=None, listed=(), dict_orgs=None):
         """`e`: the compiled entity rules (`pipeline.entity.rules.CompiledEntity`); `proper()`: the
-        segmenter dictionary's proper nouns, `dict_places()` its place names (both read on first use)."""
+        segmenter dictionary's proper nouns, `dict_places()` its place names, `dict_orgs()` its organisations
+        (read on first use);
+        `listed`: the listed companies' names (`pipeline.entity.rules.read_listed`)."""
         self.automaton = ahocorasick.Automaton()
         for entry in e.all_entries:
             info = _Entry(entry.norm, entry.label, entry.kind)
@@ -124,6 +132,7 @@ class EntityMatcher:
         self.freq = freq or (lambda word: 0)
         self._proper = proper or (lambda: frozenset())
         self._dict_places = dict_places or (lambda: frozenset())
+        self._dict_orgs = dict_orgs or (lambda: frozenset())
         self.abbreviation_not_before = frozenset(e.gpe_abbreviation_not_before)
         self.place_not_heads = tuple(e.model_place_not_heads)
         self.places = frozenset(a for entry in e.all_entries if entry.label == "GPE" for a in entry.aliases)
@@ -149,6 +158,9 @@ class EntityMatcher:
         self.determiner_suffix = rxcache.compile(
             "[" + regex.escape(e.org_not_after_head) + "](?:" +
             "|".join(regex.escape(x) for x in sorted(self.merge_suffixes, key=len, reverse=True)) + ")")
+        self.listed = self._listed_automaton(listed)
+        self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
+        self.listed_heads = frozenset(e.listed_ambiguous_heads)
         self.paren_rx = rxcache.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
 
@@ -167,7 +179,8 @@ class EntityMatcher:
                 known[m.start:m.end] = b"\x01" * (m.end - m.start)
         # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
-        chosen = self._branches(text, select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs))
+        listed = self._listed(text, starts, ends, tok_at)
+        chosen = self._branches(text, select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs + listed))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
@@ -228,6 +241,11 @@ class EntityMatcher:
                 # case 3: a unit of a known organisation is an organisation of its own (招商银行东直门支行,
                 # 建设银行广东省分行, 清华大学心理学系, 中国银行业协会)
                 m = self._model_org(text, s, e, first)
+            elif any(x.rule == "entity.listed" for x in inside) and all(
+                    x.rule == "entity.listed" or x.fields["label"] == "GPE" for x in inside):
+                # case 3: a listed company's short name inside a longer organisation is part of that name
+                # (天津天保基建股份有限公司, 中国石油天然气总公司, 法国兴业银行)
+                m = self._model_mention(text, s, e, label)
             else:
                 continue  # case 3: a known organisation or person keeps its boundaries
             dropped |= hit
@@ -497,6 +515,61 @@ class EntityMatcher:
                 e -= 1  # 北京市级公共服务部门: the place is 北京, 市级 is "municipal level"
             out.append(self._mention("entity.gazetteer", s, e, info.label, info.norm, info.kind))
         return out
+
+    # listed companies -----------------------------------------------------------------------------
+
+    def _listed_automaton(self, listed):
+        """The listed names the gazetteer does not already know as an alias or a place."""
+        if not listed:
+            return None
+        automaton = ahocorasick.Automaton()
+        for x in listed:
+            if x.form not in self.known_aliases and x.form not in self.places:
+                automaton.add_word(x.form, (x.form, x.norm, x.marked))
+        automaton.make_automaton()
+        return automaton
+
+    def _listed(self, text: str, starts, ends, tok_at) -> list[Mention]:
+        """Listed companies' short names (`listed_companies` in rules/entity.yaml) on token boundaries; one
+        that reads as something else only with a listed company's cue (`_listed_cue`)."""
+        if self.listed is None:
+            return []
+        out = []
+        for last, (form, norm, marked) in self.listed.iter(text):
+            s, e = last - len(form) + 1, last + 1
+            if s not in starts or e not in ends or text[s - 1:s] == "《":
+                continue  # inside a word, or a title's first word (《雷迪克:…》)
+            if not marked and self._ambiguous_listed(text, s, e, tok_at) and not self._listed_cue(text, s, e):
+                continue
+            out.append(self._mention("entity.listed", s, e, "ORG", norm, "company"))
+        return out
+
+    def _ambiguous_listed(self, text: str, s: int, e: int, tok_at) -> bool:
+        """A listed name that also reads as something else: two characters (统一, 南亚), a place (张家界), a
+        word of the dictionary not tagged as an organisation and not ending like a company (太平洋, 农产品,
+        新天地, 白云山; 宝钢股份 is one), or common words and places that end in a `listed_ambiguous_heads` word
+        (湖南发展, 中国医药)."""
+        name = text[s:e]
+        if len(name) <= 2 or name in self._dict_places() or (
+                self.freq(name) > 0 and name not in self._dict_orgs() and not name.endswith(self.company_endings)):
+            return True
+        parts, i = [], s
+        while i < e:
+            tok = tok_at.get(i)
+            if tok is None:
+                return False
+            parts.append(tok[0])
+            i = tok[2]
+        return (len(parts) > 1 and parts[-1] in self.listed_heads
+                and all(self._common(p) or p in self.places or p in self._dict_places() for p in parts[:-1]))
+
+    def _listed_cue(self, text: str, s: int, e: int) -> bool:
+        """A listed company's cue around a name: a share-price or investor-relations word after it (or after
+        its list: `_company_cue`), its stock code in brackets (太平洋(601099)), or a headline's colon
+        (太平洋:华创证券以…)."""
+        if self._company_cue(text, e) or _CODE_AFTER.match(text, e):
+            return True
+        return (s == 0 or text[s - 1] == "\n") and text[e:e + 1] in (":", "：")
 
     @staticmethod
     def _latin_alone(text: str, s: int, e: int) -> bool:

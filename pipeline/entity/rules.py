@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
-from typing import Literal
+from pathlib import Path
+from typing import Literal, NamedTuple
 
+import regex
 from pydantic import Field
 
+from pipeline.errors import RulesError
 from pipeline.resources import Strict
 
 
@@ -52,6 +55,9 @@ class EntityRules(Strict):
     company_cues_after: list[str] = Field(default_factory=list)
     stock_move_not_names: list[str] = Field(default_factory=list)
     market_not_companies: list[str] = Field(default_factory=list)
+    # a tab-separated file beside this one: the listed companies' short names (`read_listed`)
+    listed_companies: str | None = None
+    listed_ambiguous_heads: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:
@@ -72,3 +78,44 @@ class EntityRules(Strict):
         words = {a for entry in self.all_entries for a in entry.aliases if not a.isascii()}
         words.update(w for w in self.titles_before if not w.isascii())
         return sorted(words)
+
+
+class Listed(NamedTuple):
+    """A listed company's short name as its exchange publishes it, and the form zhnews matches."""
+
+    exchange: str
+    code: str
+    listed: str  # as listed: *ST九鼎, 万科Ａ, 台積電
+    form: str  # normalised, without passing status marks or a share-class letter: *ST九鼎, 万科, 台积电
+
+    @property
+    def norm(self) -> str:
+        """The name without a risk mark: 九鼎 for *ST九鼎."""
+        return _RISK_MARK.sub("", self.form)
+
+    @property
+    def marked(self) -> bool:
+        return _RISK_MARK.match(self.form) is not None
+
+
+_RISK_MARK = regex.compile(r"^(?:S?\*?ST|SST)")
+
+
+@functools.lru_cache(maxsize=4)
+def read_listed(path: str | Path) -> tuple[Listed, ...]:
+    """The rows of `rules/listed_companies.tsv` (exchange, code, listed name, matched form; `#` lines are
+    comments). Its data recipe is `tools/make_listed.py`."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RulesError(f"listed companies: cannot read {path}: {exc}") from exc
+    out = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 4 or not all(cells):
+            raise RulesError(f"{path}:{n}: want 4 tab-separated cells (exchange, code, name, form), got {line!r}")
+        out.append(Listed(*cells))
+    return tuple(out)

@@ -64,10 +64,16 @@ class Segmenter:
         return self._tagged[1]
 
     @functools.cached_property
-    def _tagged(self) -> tuple[frozenset[str], frozenset[str]]:
+    def org_nouns(self) -> frozenset[str]:
+        """The dictionary's words tagged as organisations (nt: 中国石油, 国家统计局), read with `proper_nouns`."""
+        return self._tagged[2]
+
+    @functools.cached_property
+    def _tagged(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         with self.tokenizer.get_dict_file() as fh:
             text = fh.read()
-        return frozenset(_NAME_LINE.findall(text)), frozenset(_PLACE_LINE.findall(text))
+        return (frozenset(_NAME_LINE.findall(text)), frozenset(_PLACE_LINE.findall(text)),
+                frozenset(_ORG_LINE.findall(text)))
 
     def tokens(self, text: str, *, deadline: float | None = None) -> list[tuple[str, int, int]]:
         """(word, start, end) for every token; the words concatenate to `text` exactly.
@@ -91,6 +97,7 @@ CHUNK = 2_000
 # a dictionary line whose part-of-speech tag is a proper noun's: nr, nrt, nrfg (people), nt (organisations), nz
 _NAME_LINE = regex.compile(r"^(\S+) \d+ n(?:r|rt|rfg|t|z)$", regex.M)
 _PLACE_LINE = regex.compile(r"^(\S+) \d+ ns$", regex.M)
+_ORG_LINE = regex.compile(r"^(\S+) \d+ nt$", regex.M)
 # jieba segments each run of these characters on its own (its `re_han_default`): a cut anywhere else
 # leaves every token as it was
 _IN_BLOCK = regex.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")

@@ -1,0 +1,128 @@
+"""Listed companies' short names (rules/listed_companies.tsv, `EntityMatcher._listed`) and their data recipe
+(tools/make_listed.py). The sentences are ours; the names are real listings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.entity.components import make_entity_component
+from pipeline.entity.rules import Listed, read_listed
+from pipeline.errors import RulesError
+from pipeline.resources import load_rules
+from pipeline.settings import Settings
+from pipeline.text.segment import load_segmenter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from make_listed import build, match_form  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def entities():
+    """Rules and listed names only (no model spans unless given), as the pipeline's component builds them."""
+    settings = Settings()
+    component = make_entity_component(None, "zhnews_entities", str(settings.rules_dir), settings.segmenter,
+                                      str(settings.cache_dir))
+    segmenter = load_segmenter(load_rules(settings.rules_dir))
+
+    def run(text: str, model=None):
+        found = component.matcher(text, segmenter.tokens(text), model)
+        return [(text[m.start:m.end], m.fields["label"], m.fields["norm"], m.rule) for m in found]
+
+    return run
+
+
+def orgs(found):
+    return [(t, r) for t, label, _, r in found if label == "ORG"]
+
+
+def test_a_listed_name_in_running_text_is_a_company(entities):
+    got = entities("芯片股午后走强,华天科技与通富微电双双拉升。")
+    assert ("华天科技", "ORG", "华天科技", "entity.listed") in got
+    assert ("通富微电", "ORG", "通富微电", "entity.listed") in got
+
+
+def test_a_taiwan_listing_is_matched_in_its_simplified_form(entities):
+    # the normaliser turns 聯發科 / 富邦金 into 联发科 / 富邦金 before any rule runs
+    got = entities("联发科与富邦金昨日公布营收。")
+    assert ("联发科", "entity.listed") in orgs(got) and ("富邦金", "entity.listed") in orgs(got)
+
+
+@pytest.mark.parametrize("text", ["货轮横渡太平洋后抵港。", "他拿出指南针辨认方向。", "要推动湖南发展再上台阶。",
+                                  "这家企业的统一调度很重要。"])
+def test_a_name_that_reads_as_something_else_needs_a_cue(entities, text):
+    assert [r for _, r in orgs(entities(text))] == []
+
+
+@pytest.mark.parametrize("text,name", [
+    ("太平洋(601099)晚间发布公告。", "太平洋"),
+    ("券商股异动,太平洋涨停。", "太平洋"),
+    ("指南针:拟回购公司股份", "指南针"),
+    ("湖南发展(000722)收涨。", "湖南发展"),
+    ("统一、南亚涨停。", "统一"),
+])
+def test_with_a_listed_company_cue_it_is_a_company(entities, text, name):
+    assert (name, "entity.listed") in orgs(entities(text))
+
+
+def test_a_headline_colon_counts_only_at_the_start_of_a_line(entities):
+    assert ("指南针", "entity.listed") not in orgs(entities("他看了一眼指南针:方向没错。"))
+    assert ("指南针", "entity.listed") in orgs(entities("盘后消息\n指南针:拟回购公司股份"))
+
+
+def test_a_name_under_a_risk_mark_is_matched_with_the_mark_and_normed_without(entities):
+    assert ("*ST九鼎", "ORG", "九鼎", "entity.listed") in entities("*ST九鼎今日复牌。")
+    # the exchange's shortened name under a mark is not matched bare: 美谷 inside 奥园美谷
+    assert all(t != "美谷" for t, *_ in entities("奥园美谷涨停。"))
+
+
+def test_no_match_inside_a_word_or_at_a_titles_start(entities):
+    assert all(r != "entity.listed" for *_, r in entities("中国石油化工行业协会发布报告。"))
+    assert all(r != "entity.listed" for *_, r in entities("新游戏《雷迪克:暗夜》上线。"))
+
+
+def test_a_longer_organisation_the_model_finds_around_a_listed_name_wins(entities):
+    text = "法国兴业银行在京设立分行。"
+    assert ("兴业银行", "entity.listed") in orgs(entities(text))
+    got = entities(text, [(0, 6, "ORG")])
+    assert ("法国兴业银行", "ORG", "法国兴业银行", "entity.model") in got
+    assert all(t != "兴业银行" for t, *_ in got)
+
+
+def test_the_gazetteer_keeps_its_own_names(entities):
+    # 台积电 is a gazetteer entry (norm, kind, aliases): the listed file does not take it over
+    assert ("台积电", "ORG", "台积电", "entity.gazetteer") in entities("台积电公布营收。")
+
+
+# the file and its recipe -----------------------------------------------------------------------------
+
+def test_the_shipped_file_reads_and_holds_the_exchanges():
+    rows = read_listed(Settings().rules_dir / "listed_companies.tsv")
+    assert len(rows) > 7000
+    assert {r.exchange for r in rows} == {"SSE", "SZSE", "BSE", "TWSE", "TPEx"}
+    assert all(len(r.form) >= 2 for r in rows)
+    assert Listed("SZSE", "000002", "万科Ａ", "万科") in rows
+
+
+def test_a_damaged_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "listed.tsv"
+    bad.write_text("# header\nSSE\t600000\t浦发银行\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"listed.tsv:2: want 4 tab-separated cells"):
+        read_listed(bad)
+    with pytest.raises(RulesError, match="cannot read"):
+        read_listed(tmp_path / "missing.tsv")
+
+
+@pytest.mark.parametrize("listed,form", [
+    ("万科Ａ", "万科"), ("深振业Ａ", "深振业"), ("XD泰凯英", "泰凯英"), ("N海昇", "海升"), ("慧洋-KY", "慧洋"),
+    ("矽力*-KY", "矽力"), ("台積電", "台积电"), ("*ST九鼎", "*ST九鼎"), ("ST人福", "ST人福"), ("TCL科技", "TCL科技"),
+])
+def test_match_form(listed, form):
+    assert match_form(listed) == form
+
+
+def test_build_keeps_one_row_per_listing_and_drops_names_too_short_to_match():
+    lines = build([("SSE", "600000", "浦发银行"), ("SSE", "600000", "浦发银行"), ("TWSE", "9999", "A")])
+    assert lines == ["SSE\t600000\t浦发银行\t浦发银行\n"]

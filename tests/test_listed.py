@@ -126,3 +126,20 @@ def test_match_form(listed, form):
 def test_build_keeps_one_row_per_listing_and_drops_names_too_short_to_match():
     lines = build([("SSE", "600000", "浦发银行"), ("SSE", "600000", "浦发银行"), ("TWSE", "9999", "A")])
     assert lines == ["SSE\t600000\t浦发银行\t浦发银行\n"]
+
+
+@pytest.mark.parametrize("text", ["南亚(1303-TW)今日公布营收。", "统一(1216.TW)股价走高。", "统一(台股代号1216)公告。"])
+def test_taiwan_and_hong_kong_code_forms_are_cues(entities, text):
+    assert [t for t, _ in orgs(entities(text))][:1] in (["南亚"], ["统一"])
+
+
+def test_taiwan_financial_and_telecom_endings_make_a_name(entities):
+    got = orgs(entities("元大投信与远传电信昨日签约,富邦人寿亦参与。"))
+    assert ("元大投信", "entity.org_suffix") in got and ("远传电信", "entity.org_suffix") in got
+    assert ("富邦人寿", "entity.org_suffix") in got
+
+
+def test_a_model_organisation_ending_in_a_company_organ_is_the_company(entities):
+    text = "长荣海运董事会通过配息案。"
+    got = entities(text, [(0, 7, "ORG")])
+    assert ("长荣海运", "ORG", "长荣海运", "entity.model") in got

@@ -38,8 +38,8 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    金山云 known); a known organisation followed by (places and) a unit (`org_unit_suffixes`: 分行, 支行,
    中心, 系, 协会) is a new organisation, its text the norm (招商银行东直门支行, 中国银行业协会); so are
    places before a known organisation (宁波高瓴), and a suffix-rule name the model runs on to a legal form
-   (中国南水北调集团水务投资有限公司). A listed company's short name (and places) inside a model organisation
-   is part of it (法国兴业银行, 天津天保基建股份有限公司).
+   (中国南水北调集团水务投资有限公司). A listed company's short name or a Latin name (and places) inside a
+   model organisation is part of it (法国兴业银行, 天津天保基建股份有限公司).
    Otherwise the model span is dropped: a known organisation or a titled person keeps its
    boundaries (云知声登陆港交所 is 云知声 + 港交所), and a model PERSON or GPE never swallows a rule span.
 4. A model span that touches no rule span is added as `entity.model`: `norm` is its text (normalised,
@@ -69,8 +69,17 @@ _TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
 _PERSON_NAME = regex.compile(r"^\p{Han}+(?:[·•]\p{Han}+)*$")  # 王育林, 伊丽莎白·泰勒
 # a name has no white space, brackets, quotes or sentence punctuation inside (· - & . ' may join parts)
 _NOT_IN_NAME = regex.compile(r"[\s\p{Ps}\p{Pe}\p{Pi}\p{Pf}\"，,。、；;：:！!？?|]")
-# a stock code in brackets right after a name: (601099), (600000.SH), (股票代码:002594), (2330)
-_CODE_AFTER = regex.compile(r"\s?\((?:(?:股票|证券)?代码[:：]?\s?)?(?:(?:SH|SZ|BJ)\.?)?\d{4,6}(?:\.(?:SH|SZ|BJ|TW|TWO))?\)")
+# a stock code in brackets right after a name: (601099), (600000.SH), (股票代码:002594), (2330-TW), (00700.HK)
+_CODE_AFTER = regex.compile(
+    r"\s?\((?:(?:股票|证券|港股|台股)?(?:代码|代号)[:：]?\s?)?(?:(?:SH|SZ|BJ|HK)[.:]?)?\d{4,6}(?:[.-](?i:SH|SZ|BJ|HK|TW|TWO|SS))?\)")
+# a run of Latin words (letters, digits and & . - ' inside), one space between words
+_LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
+_LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
+_LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
+_LATIN_PERSON = regex.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")  # one word of a person's name: Aravind, Jean-Luc
+# rule names found by a word list and a cue, not an exact alias: a longer model organisation around them wins
+_BY_CUE = ("entity.listed", "entity.latin_name")
+_LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ", "和 ", " 和", "与 ", " 与")
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
 
@@ -118,6 +127,7 @@ class EntityMatcher:
         # a branch named by the places after its organisation: the longest unit first (分行营业部 before 分行)
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
+        self.org_organs = tuple(e.model_org_organs)
         # the cue right after the name, or after the last of the names listed with it (奥特佳、藏格矿业涨停)
         cues = "|".join(regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True))
         listed_then_cue = r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + ")"
@@ -158,6 +168,11 @@ class EntityMatcher:
         self.determiner_suffix = rxcache.compile(
             "[" + regex.escape(e.org_not_after_head) + "](?:" +
             "|".join(regex.escape(x) for x in sorted(self.merge_suffixes, key=len, reverse=True)) + ")")
+        self.latin_titles = frozenset(t for t in e.titles_before if t.isascii())
+        self.han_titles = tuple(t for t in e.titles_before if not t.isascii())
+        self.latin_not_names = frozenset(e.latin_not_names) | frozenset(e.org_generic_latin)
+        self.latin_org_after = tuple(sorted(e.latin_org_after_words, key=len, reverse=True))
+        self.latin_org_before = tuple(sorted(e.latin_org_before_words, key=len, reverse=True))
         self.listed = self._listed_automaton(listed)
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
@@ -180,14 +195,16 @@ class EntityMatcher:
         # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
         listed = self._listed(text, starts, ends, tok_at)
-        chosen = self._branches(text, select_longest(gazetteer + self._people(text, tok_at, tok_end) + orgs + listed))
+        latin, latin_rest = self._latin_names(text)
+        chosen = self._branches(text, select_longest(
+            gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
         chosen = self._stock_moves(text, chosen, tok_at, ends)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
-        return chosen
+        return self._latin_in_lists(text, chosen, latin_rest)
 
     # the model ------------------------------------------------------------------------------------
 
@@ -241,10 +258,10 @@ class EntityMatcher:
                 # case 3: a unit of a known organisation is an organisation of its own (招商银行东直门支行,
                 # 建设银行广东省分行, 清华大学心理学系, 中国银行业协会)
                 m = self._model_org(text, s, e, first)
-            elif any(x.rule == "entity.listed" for x in inside) and all(
-                    x.rule == "entity.listed" or x.fields["label"] == "GPE" for x in inside):
-                # case 3: a listed company's short name inside a longer organisation is part of that name
-                # (天津天保基建股份有限公司, 中国石油天然气总公司, 法国兴业银行)
+            elif any(x.rule in _BY_CUE for x in inside) and all(
+                    x.rule in _BY_CUE or x.fields["label"] == "GPE" for x in inside):
+                # case 3: a listed company's short name or a Latin name inside a longer organisation is part of
+                # that name (天津天保基建股份有限公司, 法国兴业银行, 美国Owens-Illinois Corporation公司)
                 m = self._model_mention(text, s, e, label)
             else:
                 continue  # case 3: a known organisation or person keeps its boundaries
@@ -432,9 +449,13 @@ class EntityMatcher:
     def _trim(self, text: str, s: int, e: int, label: str, tok_at) -> tuple[int, int, str]:
         """Case 0: a model organisation that begins with a market, category or function word starts after
         it (据河钢集团 -> 河钢集团, 港股协鑫新能源 -> 协鑫新能源, 机器人概念远大智能 -> 远大智能): the last such
-        whole token inside the span, with two characters or more left after it."""
+        whole token inside the span, with two characters or more left after it. One that ends in a company's
+        organ (`model_org_organs`: 董事会, 股东大会) ends before it."""
         if label != "ORG":
             return s, e, label
+        organ = next((w for w in self.org_organs if text.endswith(w, s, e)), None)
+        if organ and e - len(organ) - s >= 2:
+            e -= len(organ)  # 长荣海运董事会 -> 长荣海运: a company's board is no organisation of its own
         pos, cut = s, None
         while pos < e:
             tok = tok_at.get(pos)
@@ -545,10 +566,10 @@ class EntityMatcher:
         return out
 
     def _ambiguous_listed(self, text: str, s: int, e: int, tok_at) -> bool:
-        """A listed name that also reads as something else: two characters (统一, 南亚), a place (张家界), a
-        word of the dictionary not tagged as an organisation and not ending like a company (太平洋, 农产品,
-        新天地, 白云山; 宝钢股份 is one), or common words and places that end in a `listed_ambiguous_heads` word
-        (湖南发展, 中国医药)."""
+        """A listed name that also reads as something else: two characters (统一, 南亚, and 精测 inside 精测电子), a
+        place (张家界), a word of the dictionary not tagged as an organisation and not ending like a company
+        (太平洋, 农产品, 新天地, 白云山; 宝钢股份 is one), or common words and places that end in a
+        `listed_ambiguous_heads` word (湖南发展, 中国医药)."""
         name = text[s:e]
         if len(name) <= 2 or name in self._dict_places() or (
                 self.freq(name) > 0 and name not in self._dict_orgs() and not name.endswith(self.company_endings)):
@@ -570,6 +591,101 @@ class EntityMatcher:
         if self._company_cue(text, e) or _CODE_AFTER.match(text, e):
             return True
         return (s == 0 or text[s - 1] == "\n") and text[e:e + 1] in (":", "：")
+
+    # Latin-script names ------------------------------------------------------------------------------
+
+    def _latin_names(self, text: str) -> tuple[list[Mention], list[tuple[int, int]]]:
+        """Organisations and people written in Latin letters, by their cues (`latin_org_after_words`,
+        `latin_org_before_words` in rules/entity.yaml): 初创公司Mistral, Perplexity CEO Aravind Srinivas,
+        据The Information报道. A run of Latin words is cut at a Latin role (CEO); the part before the role is an
+        organisation, two or three capitalised words after it a person. `latin_not_names` (ETF, Q2) and
+        `org_generic_latin` words are none. Two or three capitalised words right after a Chinese role are a
+        person too (创始人Sam Altman). Also returns the spans that look like names but have no cue, for
+        `_latin_in_lists`."""
+        out, rest = [], []
+        for run in _LATIN_RUN.finditer(text):
+            words = [w.span() for w in _LATIN_WORD.finditer(text, run.start(), run.end())]
+            segments, current, after_title = [], [], False
+            for ws, we in words:
+                if text[ws:we] in self.latin_titles:
+                    if current:
+                        segments.append((current, after_title, True))
+                    current, after_title = [], True
+                    continue
+                current.append((ws, we))
+            if current:
+                segments.append((current, after_title, False))
+            if segments and not segments[0][1]:
+                first = segments[0]
+                segments[0] = (first[0], self._title_before(text, first[0][0][0]), first[2])
+            for parts, after_title, before_title in segments:
+                s, e = parts[0][0], parts[-1][1]
+                name = text[s:e]
+                if after_title and not before_title and 2 <= len(parts) <= 3 and all(
+                        _LATIN_PERSON.fullmatch(text, a, b) for a, b in parts):
+                    out.append(self._person("entity.latin_name", text, s, e))
+                    continue
+                if (not _LATIN_NAME_START.match(name) or name in self.latin_not_names or name in self.known_aliases
+                        or name in self.latin_titles):
+                    continue
+                described = self._latin_described(text, s)
+                if before_title or described or self._latin_cue_after(text, e):
+                    out.append(self._mention("entity.latin_name", s, e, "ORG", name, "company" if described else None))
+                else:
+                    rest.append((s, e))
+        return out, rest
+
+    def _latin_in_lists(self, text: str, chosen: list[Mention], rest: list[tuple[int, int]]) -> list[Mention]:
+        """A Latin name listed next to an organisation (微软、Anthropic和Mistral: 、 和 与 及 以及 or /
+        between) is an organisation too; the list is followed in both directions."""
+        if not rest:
+            return chosen
+        orgs = [m for m in chosen if m.fields["label"] == "ORG"]
+        org_ends, org_starts = {m.end for m in orgs}, {m.start for m in orgs}
+        taken = bytearray(len(text) + 1)
+        for m in chosen:
+            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+        added, pending = [], [(s, e) for s, e in rest if not any(taken[s:e])]
+        while pending:
+            found = [(s, e) for s, e in pending if self._listed_with(text, s, e, org_ends, org_starts)]
+            if not found:
+                break
+            for s, e in found:
+                added.append(self._mention("entity.latin_name", s, e, "ORG", text[s:e], None))
+                org_ends.add(e)
+                org_starts.add(s)
+            pending = [x for x in pending if x not in found]
+        return sorted(chosen + added, key=lambda m: m.start) if added else chosen
+
+    @staticmethod
+    def _listed_with(text: str, s: int, e: int, org_ends, org_starts) -> bool:
+        for sep in _LIST_SEPARATORS:
+            if text.endswith(sep, 0, s) and s - len(sep) in org_ends:
+                return True
+            if text.startswith(sep, e) and e + len(sep) in org_starts:
+                return True
+        return False
+
+    def _title_before(self, text: str, s: int) -> bool:
+        """A role right before `s` (one space may come between): 创始人Sam Altman, 首席执行官 Lisa Su."""
+        if text[s - 1:s] == " ":
+            s -= 1
+        return text.endswith(self.han_titles, 0, s)
+
+    def _latin_described(self, text: str, s: int) -> bool:
+        """A word that describes a company right before `s` (one space may come between)."""
+        if text[s - 1:s] == " ":
+            s -= 1
+        return text.endswith(self.latin_org_after, 0, s)
+
+    def _latin_cue_after(self, text: str, e: int) -> bool:
+        """A role (after 的, too), a company's own words, a report or a share-price word right after `e` (one
+        space may come between)."""
+        if text[e:e + 1] == " ":
+            e += 1
+        if text[e:e + 1] == "的" and self.title_rx.match(text, e + 1):
+            return True  # Cohere的CEO, Mistral的联合创始人
+        return text.startswith(self.latin_org_before, e) or self._company_cue(text, e)
 
     @staticmethod
     def _latin_alone(text: str, s: int, e: int) -> bool:

@@ -52,12 +52,16 @@ class EntityRules(Strict):
     org_branch_units: list[str] = Field(default_factory=list)
     org_roles_after: list[str] = Field(default_factory=list)
     model_org_cut_after: list[str] = Field(default_factory=list)
+    model_org_organs: list[str] = Field(default_factory=list)
     company_cues_after: list[str] = Field(default_factory=list)
     stock_move_not_names: list[str] = Field(default_factory=list)
     market_not_companies: list[str] = Field(default_factory=list)
     # a tab-separated file beside this one: the listed companies' short names (`read_listed`)
     listed_companies: str | None = None
     listed_ambiguous_heads: list[str] = Field(default_factory=list)
+    latin_org_after_words: list[str] = Field(default_factory=list)
+    latin_org_before_words: list[str] = Field(default_factory=list)
+    latin_not_names: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

@@ -83,3 +83,37 @@ def test_a_longer_model_organisation_around_a_latin_name_wins(entities):
 
 def test_the_gazetteer_keeps_its_latin_names(entities):
     assert ("OpenAI", "ORG", "entity.gazetteer") in entities("OpenAI宣布新一轮融资。")
+
+
+# the organisation before a role, and a person's name edges (pipeline/entity/matcher.py `_people`) -------------
+
+@pytest.mark.parametrize("text,org", [
+    ("摩尔线程创始人张建中表示,公司将加大投入。", "摩尔线程"),
+    ("无问芯穹首席执行官夏立雪透露,融资已完成。", "无问芯穹"),
+    ("寒武纪董事长陈天石表示,", "寒武纪"),
+    ("面壁智能CEO李大海表示,", "面壁智能"),
+])
+def test_the_words_before_a_role_and_a_person_are_their_organisation(entities, text, org):
+    assert (org, "ORG", "entity.org_before_title") in entities(text)
+
+
+@pytest.mark.parametrize("text", [
+    "北京市市长殷勇出席会议。",          # only places: a government post
+    "该公司创始人李明表示,",             # a generic head
+    "今年公司董事长王强表示,",
+    "本报讯记者戴鹏报道:",               # a desk before a reporter
+    "中信证券宏观分析师孙稳存认为,",     # a department before an analyst
+    "本公司董事会包括董事长兼非执行董事雷军先生。",  # another role
+])
+def test_no_organisation_before_a_post_a_desk_or_a_generic_head(entities, text):
+    assert [x for x in entities(text) if x[2] == "entity.org_before_title"] == []
+
+
+def test_a_verb_after_a_name_is_not_part_of_it(entities):
+    assert ("余凯", "PERSON", "entity.person_after_title") in entities("地平线创始人余凯称,智能驾驶进入新阶段。")
+
+
+def test_a_known_name_inside_a_longer_name_is_not_matched(entities):
+    got = entities("宇树科技创始人王兴兴在接受采访时说,")
+    assert all(t != "王兴" for t, *_ in got) and ("王兴兴", "PERSON", "entity.person_after_title") in got
+    assert ("王兴", "PERSON", "entity.gazetteer") in entities("美团创始人王兴表示,")

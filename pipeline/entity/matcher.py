@@ -169,6 +169,9 @@ class EntityMatcher:
             "[" + regex.escape(e.org_not_after_head) + "](?:" +
             "|".join(regex.escape(x) for x in sorted(self.merge_suffixes, key=len, reverse=True)) + ")")
         self.latin_titles = frozenset(t for t in e.titles_before if t.isascii())
+        self.title_org_not = frozenset(e.org_before_title_not)
+        self.title_skip_roles = frozenset(e.org_before_title_skip_roles)
+        self.person_not_last = frozenset(e.person_not_last)
         self.han_titles = tuple(t for t in e.titles_before if not t.isascii())
         self.latin_not_names = frozenset(e.latin_not_names) | frozenset(e.org_generic_latin)
         self.latin_org_after = tuple(sorted(e.latin_org_after_words, key=len, reverse=True))
@@ -187,7 +190,7 @@ class EntityMatcher:
         tok_at = {t[1]: t for t in tokens}
         tok_end = {t[2]: t for t in tokens}
         starts, ends = tok_at.keys(), tok_end.keys()
-        gazetteer = self._inside_words(self._gazetteer(text, starts, ends), tokens)
+        gazetteer = self._inside_words(self._gazetteer(text, starts, ends, tok_at), tokens)
         known = bytearray(len(text))
         for m in gazetteer:
             if m.fields["label"] != "GPE":  # a place may qualify an organisation: 北京市政府, 宁波银行
@@ -523,13 +526,22 @@ class EntityMatcher:
             out.append(m)
         return out
 
-    def _gazetteer(self, text, starts, ends) -> list[Mention]:
+    def _name_goes_on(self, text: str, e: int, tok_at) -> bool:
+        """A known person's name followed by a character that glues to the next one as a word the dictionary
+        does not know: the name goes on (王兴 in 王兴兴在, cut 王兴/兴在 because 王兴 is a known word)."""
+        nxt = tok_at.get(e)
+        return (e not in tok_at or (nxt is not None and len(nxt[0]) == 2 and _HAN.match(nxt[0]) is not None
+                                    and self.freq(nxt[0]) == 0))
+
+    def _gazetteer(self, text, starts, ends, tok_at) -> list[Mention]:
         out = []
         for last, (alias, info) in self.automaton.iter(text):
             s, e = last - len(alias) + 1, last + 1
             if alias in self.token_only and not (s in starts and e in ends):
                 continue
             if alias.isascii() and not self._latin_alone(text, s, e):
+                continue
+            if info.label == "PERSON" and self._name_goes_on(text, e, tok_at):
                 continue
             if info.label == "GPE" and alias[-1:] in self.place_cut and any(
                     text.startswith(w, e) for w in self.place_cut[alias[-1]]):
@@ -708,9 +720,15 @@ class EntityMatcher:
             return None
         tok = tok_at.get(pos)
         if tok and sl + 1 <= len(tok[0]) <= sl + 2 and _HAN.match(tok[0]):
+            if len(tok[0]) == sl + 2 and tok[0][-1] in self.person_not_last:
+                return pos, tok[2] - 1  # 余凯称 -> 余凯
+            if len(tok[0]) == sl + 1 and self._name_goes_on(text, tok[2], tok_at):
+                return pos, tok[2] + 1  # 王兴兴, cut 王兴/兴在
             return pos, tok[2]
         nxt = tok_at.get(pos + sl) if tok and len(tok[0]) == sl else None
         if nxt and 1 <= len(nxt[0]) <= 2 and _HAN.match(nxt[0]):
+            if len(nxt[0]) == 2 and nxt[0][-1] in self.person_not_last:
+                return pos, nxt[2] - 1  # 余凯称 -> 余凯
             return pos, nxt[2]
         if pos + sl + 1 <= len(text) and _HAN.match(text[pos:pos + sl + 1]):
             return pos, pos + sl + 1
@@ -732,6 +750,10 @@ class EntityMatcher:
             span = self._name_after(text, m.end(), tok_at)
             if span:
                 out.append(self._person("entity.person_after_title", text, *span))
+                org = None if m.group().strip() in self.title_skip_roles else self._org_before_title(
+                    text, m.start(), tok_end)
+                if org:
+                    out.append(self._mention("entity.org_before_title", *org, "ORG", text[slice(*org)], None))
         for m in self.honorific_rx.finditer(text):
             span = self._name_before(text, m.start(), tok_end)
             if span:
@@ -740,6 +762,27 @@ class EntityMatcher:
             s, e = m.span("name")
             out.append(self._person("entity.byline", text, s, e))
         return out
+
+    def _org_before_title(self, text: str, pos: int, tok_end) -> tuple[int, int] | None:
+        """The organisation right before a role whose person follows (摩尔线程创始人张建中): one to four tokens back
+        from `pos` to a break (punctuation, `org_stop`, a digit, the start); none when they are only places
+        (北京市市长), or hold a generic head or an `org_before_title_not` word (该公司, 今年公司, 券商)."""
+        parts, e = [], pos
+        while len(parts) < 4:
+            tok = tok_end.get(e)
+            if tok is None or tok[0] in self.org_stop or not _HAN.match(tok[0]):
+                break
+            parts.insert(0, tok[0])
+            e = tok[1]
+        if not parts or not 2 <= pos - e <= 10:
+            return None
+        if any(p in self.generic_heads or p in self.title_org_not or self.title_rx.fullmatch(p) for p in parts):
+            return None  # 该公司, 今年, or another role: 董事长兼非执行董事
+        if all(p in self.places or p in self._dict_places() for p in parts):
+            return None
+        if len(parts) == 1 and len(parts[0]) == 2 and self._common(parts[0]):
+            return None  # one common word of two characters: 品牌, 项目
+        return e, pos
 
     def _person(self, rule, text, s, e) -> Mention:
         return self._mention(rule, s, e, "PERSON", text[s:e], "person")

@@ -62,6 +62,9 @@ class EntityRules(Strict):
     latin_org_after_words: list[str] = Field(default_factory=list)
     latin_org_before_words: list[str] = Field(default_factory=list)
     latin_not_names: list[str] = Field(default_factory=list)
+    org_before_title_not: list[str] = Field(default_factory=list)
+    org_before_title_skip_roles: list[str] = Field(default_factory=list)
+    person_not_last: str = ""
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

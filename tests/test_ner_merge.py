@@ -292,3 +292,11 @@ def test_the_default_pipeline_runs_the_model(pipeline):
     by_text = {e.text: e for e in record.entities}
     assert by_text["周立新"].rule == "entity.model" and by_text["周立新"].label == "PERSON"
     assert by_text["金山云"].rule == "entity.gazetteer" and by_text["王育林"].rule == "entity.person_after_title"
+
+
+def test_places_before_a_registered_name_are_part_of_it(match):
+    got = match("广州白云山天心制药股份有限公司发布公告。", [("白云山天心制药股份有限公司", "ORG")])
+    assert got[0][:2] == ("广州白云山天心制药股份有限公司", "ORG") and got[0][2] == "广州白云山天心制药股份有限公司"
+    assert [t for t, *_ in got].count("广州") == 0
+    # without a legal form the place stays apart: a place next to an organisation
+    assert ("美国", "GPE", "美国", "place", "entity.gazetteer") in match("美国SEC表示,", [])

@@ -47,7 +47,8 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    ending says (`org_kind_suffixes` in rules/entity.yaml: ...银行 -> company), else none.
 Then aliases and propagation run over rules and model together: `Kimi(月之暗面)` after a model-found
 月之暗面 makes Kimi its alias, and a name the model found once is found at its other occurrences
-(`entity.propagated`).
+(`entity.propagated`). Last, places right before a registered name (ending in a legal form: 有限公司) join it
+(广州白云山天心制药股份有限公司), and a Latin name listed with an organisation is one (微软、Anthropic).
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ class EntityMatcher:
         chosen = self._stock_moves(text, chosen, tok_at, ends)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
-        return self._latin_in_lists(text, chosen, latin_rest)
+        return self._registered(text, self._latin_in_lists(text, chosen, latin_rest))
 
     # the model ------------------------------------------------------------------------------------
 
@@ -523,6 +524,22 @@ class EntityMatcher:
                 if (ts <= m.start and m.end <= te and (ts, te) != (m.start, m.end) and self.freq(word) > 0
                         and word not in self.known_aliases and word not in self.places and word not in self._proper()):
                     continue
+            out.append(m)
+        return out
+
+    def _registered(self, text: str, chosen: list[Mention]) -> list[Mention]:
+        """Places right before an organisation's registered name (one ending in a legal form: 有限公司) are part
+        of it (广州白云山天心制药股份有限公司: the place it is registered in begins the name)."""
+        out: list[Mention] = []
+        for m in chosen:
+            f = m.fields
+            if f["label"] == "ORG" and text.endswith(self.legal_forms, m.start, m.end):
+                s = m.start
+                while out and out[-1].end == s and out[-1].fields["label"] == "GPE":
+                    s = out.pop().start
+                if s != m.start:
+                    norm = f["norm"] if m.rule == "entity.gazetteer" else text[s:m.end].replace(" ", "")
+                    m = self._mention(m.rule, s, m.end, "ORG", norm, f["kind"], m.tentative)
             out.append(m)
         return out
 

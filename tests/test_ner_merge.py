@@ -300,3 +300,10 @@ def test_places_before_a_registered_name_are_part_of_it(match):
     assert [t for t, *_ in got].count("广州") == 0
     # without a legal form the place stays apart: a place next to an organisation
     assert ("美国", "GPE", "美国", "place", "entity.gazetteer") in match("美国SEC表示,", [])
+
+
+def test_a_model_person_before_a_word_only_a_company_has_is_a_company(match):
+    got = match("贝莱德董事会批准了该计划。", [("贝莱德", "PERSON")])
+    assert got[0][:2] == ("贝莱德", "ORG")
+    got = match("李明估值这家公司时很谨慎。", [("李明", "PERSON")])  # 估值 is also a verb
+    assert got[0][:2] == ("李明", "PERSON")

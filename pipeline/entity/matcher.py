@@ -129,6 +129,7 @@ class EntityMatcher:
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
         self.org_organs = tuple(e.model_org_organs)
+        self.person_not_before = tuple(e.person_not_before)
         # the cue right after the name, or after the last of the names listed with it (奥特佳、藏格矿业涨停)
         cues = "|".join(regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True))
         listed_then_cue = r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + ")"
@@ -276,13 +277,14 @@ class EntityMatcher:
 
     def _admitted(self, text: str, model_spans, tok_at, tok_end) -> list[tuple[int, int, str]]:
         """Case 0: the model spans the merge considers, trimmed (`_trim`), a "person" before a share-price
-        word relabelled a company and a market word there dropped (`_company_cue`), the ones the records never
-        take left out (`_paired`, `_acceptable`, `_no_place`, `_descriptive`, then `_consistent`)."""
+        word or a word only a company has (`person_not_before`: 市值, 董事会) relabelled a company and a market
+        word there dropped (`_company_cue`), the ones the records never take left out (`_paired`,
+        `_acceptable`, `_no_place`, `_descriptive`, then `_consistent`)."""
         out = []
         for s, e, label in model_spans:
             s, e, label = self._trim(text, s, e, label, tok_at)
             cue = label in ("PERSON", "ORG") and self._company_cue(text, e)
-            if cue and label == "PERSON":
+            if label == "PERSON" and (cue or text.startswith(self.person_not_before, e)):
                 label = "ORG"
             if cue and self._market_word(text[s:e]):
                 continue

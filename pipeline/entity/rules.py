@@ -54,6 +54,7 @@ class EntityRules(Strict):
     model_org_cut_after: list[str] = Field(default_factory=list)
     model_org_organs: list[str] = Field(default_factory=list)
     company_cues_after: list[str] = Field(default_factory=list)
+    person_not_before: list[str] = Field(default_factory=list)
     stock_move_not_names: list[str] = Field(default_factory=list)
     market_not_companies: list[str] = Field(default_factory=list)
     # a tab-separated file beside this one: the listed companies' short names (`read_listed`)

@@ -79,3 +79,18 @@ def test_a_deadline_stops_segmentation_between_chunks():
     seg = load_segmenter(load_rules())
     with pytest.raises(TimeoutError):
         seg.tokens("金山云宣布募资。" * 100_000, deadline=time.process_time() - 1)
+
+
+def test_the_dictionarys_tags_are_kept_between_processes_and_a_damaged_file_is_read_again(tmp_path):
+    from pipeline.text.segment import Segmenter
+
+    first = Segmenter([], cache_dir=str(tmp_path))
+    tagged = first._tagged  # read from the dictionary, then kept
+    path = first._tags_path()
+    assert path.parent == tmp_path and path.is_file()
+    assert "西门子" in first.proper_nouns and "中关村" in first.place_nouns and tagged[2]
+    again = Segmenter([], cache_dir=str(tmp_path))
+    assert again._tagged == tagged  # from the file
+    path.write_bytes(b"not marshal")
+    damaged = Segmenter([], cache_dir=str(tmp_path))
+    assert damaged._tagged == tagged  # read from the dictionary again

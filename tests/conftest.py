@@ -56,6 +56,27 @@ def pipeline():
 # a real, throwaway PostgreSQL server
 
 
+@pytest.fixture(scope="session")
+def rule_entities():
+    """The entity rules as the pipeline's component builds them (listed names included), on plain text:
+    `run(text, model_spans=None)` -> [(text, label, norm, rule)]."""
+    from pipeline.entity.components import make_entity_component
+    from pipeline.resources import load_rules
+    from pipeline.settings import Settings
+    from pipeline.text.segment import load_segmenter
+
+    settings = Settings()
+    component = make_entity_component(None, "zhnews_entities", str(settings.rules_dir), settings.segmenter,
+                                      str(settings.cache_dir))
+    segmenter = load_segmenter(load_rules(settings.rules_dir))
+
+    def run(text: str, model=None):
+        found = component.matcher(text, segmenter.tokens(text), model)
+        return [(text[m.start:m.end], m.fields["label"], m.fields["norm"], m.rule) for m in found]
+
+    return run
+
+
 def _pg_bindir() -> Path | None:
     pg_config = shutil.which("pg_config")
     if pg_config:

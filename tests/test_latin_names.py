@@ -5,24 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.entity.components import make_entity_component
-from pipeline.resources import load_rules
-from pipeline.settings import Settings
-from pipeline.text.segment import load_segmenter
-
 
 @pytest.fixture(scope="module")
-def entities():
-    settings = Settings()
-    component = make_entity_component(None, "zhnews_entities", str(settings.rules_dir), settings.segmenter,
-                                      str(settings.cache_dir))
-    segmenter = load_segmenter(load_rules(settings.rules_dir))
-
-    def run(text: str, model=None):
-        found = component.matcher(text, segmenter.tokens(text), model)
-        return [(text[m.start:m.end], m.fields["label"], m.rule) for m in found]
-
-    return run
+def entities(rule_entities):
+    """(text, label, rule) of each entity."""
+    return lambda text, model=None: [(t, label, rule) for t, label, _, rule in rule_entities(text, model)]
 
 
 @pytest.mark.parametrize("text,name", [

@@ -8,30 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.entity.components import make_entity_component
 from pipeline.entity.rules import Listed, read_listed
 from pipeline.errors import RulesError
-from pipeline.resources import load_rules
 from pipeline.settings import Settings
-from pipeline.text.segment import load_segmenter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from make_listed import build, match_form  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def entities():
-    """Rules and listed names only (no model spans unless given), as the pipeline's component builds them."""
-    settings = Settings()
-    component = make_entity_component(None, "zhnews_entities", str(settings.rules_dir), settings.segmenter,
-                                      str(settings.cache_dir))
-    segmenter = load_segmenter(load_rules(settings.rules_dir))
-
-    def run(text: str, model=None):
-        found = component.matcher(text, segmenter.tokens(text), model)
-        return [(text[m.start:m.end], m.fields["label"], m.fields["norm"], m.rule) for m in found]
-
-    return run
+def entities(rule_entities):
+    return rule_entities
 
 
 def orgs(found):

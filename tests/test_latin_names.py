@@ -104,3 +104,8 @@ def test_a_known_name_inside_a_longer_name_is_not_matched(entities):
     got = entities("宇树科技创始人王兴兴在接受采访时说,")
     assert all(t != "王兴" for t, *_ in got) and ("王兴兴", "PERSON", "entity.person_after_title") in got
     assert ("王兴", "PERSON", "entity.gazetteer") in entities("美团创始人王兴表示,")
+
+
+@pytest.mark.parametrize("text", ["王兴称,美团将继续投入。", "董事长王兴称", "王兴在北京表示"])
+def test_a_known_name_before_a_verb_stays(entities, text):
+    assert ("王兴", "PERSON", "entity.gazetteer") in entities(text)

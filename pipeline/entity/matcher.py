@@ -545,12 +545,15 @@ class EntityMatcher:
             out.append(m)
         return out
 
-    def _name_goes_on(self, text: str, e: int, tok_at) -> bool:
-        """A known person's name followed by a character that glues to the next one as a word the dictionary
-        does not know: the name goes on (王兴 in 王兴兴在, cut 王兴/兴在 because 王兴 is a known word)."""
+    def _name_goes_on(self, text: str, s: int, e: int, tok_at) -> bool:
+        """A person's name [s, e) that goes on: its token is one Han character longer (王兴 in 王兴兴; not in
+        王兴称, `person_not_last`), or the next token is a word of two characters the dictionary does not know
+        (王兴兴在 cut 王兴/兴在, because 王兴 is a known word)."""
+        tok = tok_at.get(s)
+        if tok is not None and tok[2] > e:
+            return tok[2] == e + 1 and _HAN.match(tok[0]) is not None and tok[0][-1] not in self.person_not_last
         nxt = tok_at.get(e)
-        return (e not in tok_at or (nxt is not None and len(nxt[0]) == 2 and _HAN.match(nxt[0]) is not None
-                                    and self.freq(nxt[0]) == 0))
+        return nxt is not None and len(nxt[0]) == 2 and _HAN.match(nxt[0]) is not None and self.freq(nxt[0]) == 0
 
     def _gazetteer(self, text, starts, ends, tok_at) -> list[Mention]:
         out = []
@@ -560,7 +563,7 @@ class EntityMatcher:
                 continue
             if alias.isascii() and not self._latin_alone(text, s, e):
                 continue
-            if info.label == "PERSON" and self._name_goes_on(text, e, tok_at):
+            if info.label == "PERSON" and self._name_goes_on(text, s, e, tok_at):
                 continue
             if info.label == "GPE" and alias[-1:] in self.place_cut and any(
                     text.startswith(w, e) for w in self.place_cut[alias[-1]]):
@@ -741,7 +744,7 @@ class EntityMatcher:
         if tok and sl + 1 <= len(tok[0]) <= sl + 2 and _HAN.match(tok[0]):
             if len(tok[0]) == sl + 2 and tok[0][-1] in self.person_not_last:
                 return pos, tok[2] - 1  # 余凯称 -> 余凯
-            if len(tok[0]) == sl + 1 and self._name_goes_on(text, tok[2], tok_at):
+            if len(tok[0]) == sl + 1 and self._name_goes_on(text, pos, tok[2], tok_at):
                 return pos, tok[2] + 1  # 王兴兴, cut 王兴/兴在
             return pos, tok[2]
         nxt = tok_at.get(pos + sl) if tok and len(tok[0]) == sl else None

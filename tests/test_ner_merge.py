@@ -307,3 +307,25 @@ def test_a_model_person_before_a_word_only_a_company_has_is_a_company(match):
     assert got[0][:2] == ("贝莱德", "ORG")
     got = match("李明估值这家公司时很谨慎。", [("李明", "PERSON")])  # 估值 is also a verb
     assert got[0][:2] == ("李明", "PERSON")
+
+
+@pytest.mark.parametrize("text,name", [
+    ("恒生指数收市跌1.2%。", "恒生指数收市"),   # an index inside
+    ("恒生科技指数跌2.3%。", "恒生科技"),       # an index right after
+    ("港股科网股走强。", "科网"),               # a sector's shares
+])
+def test_an_index_or_a_sector_is_no_organisation(match, text, name):
+    assert [g for g in match(text, [(name, "ORG")]) if g[0] == name] == []
+
+
+@pytest.mark.parametrize("text,name", [
+    ("中证指数有限公司发布公告。", "中证指数有限公司"),  # a company that runs indexes
+    ("网络股指数ETF涨约5.1%。", "网络股指数ETF"),        # a fund
+    ("星河动力股价上涨。", "星河动力"),                  # a company's share price
+])
+def test_a_company_with_an_index_or_share_word_stays(match, text, name):
+    assert [g[:2] for g in match(text, [(name, "ORG")]) if g[0] == name] == [(name, "ORG")]
+
+
+def test_a_security_after_a_company_is_cut_off(match):
+    assert match("联电ADR下跌1.1%。", [("联电ADR", "ORG")])[0][:2] == ("联电", "ORG")

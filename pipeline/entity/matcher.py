@@ -130,6 +130,9 @@ class EntityMatcher:
         self.org_cut_after = frozenset(e.model_org_cut_after)
         self.org_organs = tuple(e.model_org_organs)
         self.person_not_before = tuple(e.person_not_before)
+        self.index_words = tuple(e.model_org_index_words)
+        self.sector_stock = e.model_org_sector_stock
+        self.stock_continuations = frozenset(e.stock_word_continuations)
         # the cue right after the name, or after the last of the names listed with it (奥特佳、藏格矿业涨停)
         cues = "|".join(regex.escape(c) for c in sorted(e.company_cues_after, key=len, reverse=True))
         listed_then_cue = r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + ")"
@@ -291,10 +294,26 @@ class EntityMatcher:
             if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (
                     label == "GPE" and self._no_place(text, s, e, tok_end)))):
                 continue
-            if label == "ORG" and self._descriptive(text, s, e, tok_at):
+            if label == "ORG" and (self._descriptive(text, s, e, tok_at) or self._index_or_sector(text, s, e)):
                 continue
             out.append((s, e, label))
         return self._consistent(text, out)
+
+    def _index_or_sector(self, text: str, s: int, e: int) -> bool:
+        """Case 0 for organisations: an index (`model_org_index_words` inside or right after: 恒生指数收市,
+        恒生科技 before 指数; not a name that ends like a company, 中证指数有限公司) or a sector's shares (right before
+        股 that does not go on as a company's word: 科网股走强; not 腾讯股价, 比亚迪股份)."""
+        name = text[s:e]
+        if name in self.known_aliases:
+            return False
+        if text.startswith(self.index_words, e):
+            return True
+        if name.endswith(self.company_endings) or name.endswith(self.merge_suffix_tuple):
+            return False
+        if any(w in name for w in self.index_words):
+            return True
+        return (bool(self.sector_stock) and text.startswith(self.sector_stock, e)
+                and text[e + len(self.sector_stock):e + len(self.sector_stock) + 1] not in self.stock_continuations)
 
     def _acceptable(self, name: str, label: str) -> bool:
         """Case 0 of the merge policy: False for a span the records never take from the model."""

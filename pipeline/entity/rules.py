@@ -53,6 +53,9 @@ class EntityRules(Strict):
     org_roles_after: list[str] = Field(default_factory=list)
     model_org_cut_after: list[str] = Field(default_factory=list)
     model_org_organs: list[str] = Field(default_factory=list)
+    model_org_index_words: list[str] = Field(default_factory=list)
+    model_org_sector_stock: str = ""
+    stock_word_continuations: str = ""
     company_cues_after: list[str] = Field(default_factory=list)
     person_not_before: list[str] = Field(default_factory=list)
     stock_move_not_names: list[str] = Field(default_factory=list)

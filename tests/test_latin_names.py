@@ -109,3 +109,30 @@ def test_a_known_name_inside_a_longer_name_is_not_matched(entities):
 @pytest.mark.parametrize("text", ["王兴称,美团将继续投入。", "董事长王兴称", "王兴在北京表示"])
 def test_a_known_name_before_a_verb_stays(entities, text):
     assert ("王兴", "PERSON", "entity.gazetteer") in entities(text)
+
+
+@pytest.mark.parametrize("text", ["公司A股股票将于明日复牌。", "天茂集团C4烯烃项目投产。", "他获得芝加哥大学MBA、斯坦福大学硕士学位。"])
+def test_share_classes_codes_and_short_acronyms_without_a_cue_are_no_names(entities, text):
+    assert [x for x in entities(text) if x[2] == "entity.latin_name"] == []
+
+
+def test_a_short_acronym_with_its_own_cue_is_a_name(entities):
+    assert ("AMD", "ORG", "entity.latin_name") in entities("芯片股走强,AMD涨近3%。")
+
+
+@pytest.mark.parametrize("text,name", [
+    ("据报道,AI芯片初创企业清微智能完成新一轮融资。", "清微智能"),
+    ("芯片公司沐曦宣布完成新一轮融资。", "沐曦"),
+])
+def test_a_name_between_a_company_word_and_what_it_did_is_an_organisation(entities, text, name):
+    assert (name, "ORG", "entity.described") in entities(text)
+
+
+@pytest.mark.parametrize("text", ["公司员工表示,薪资将上调。", "从而中国企业就有可能获得不同的税率。"])
+def test_common_words_between_them_are_none(entities, text):
+    assert [x for x in entities(text) if x[2] == "entity.described"] == []
+
+
+def test_a_one_character_word_before_an_organisation_and_a_role_is_left_out(entities):
+    got = entities("会后,李政道请大会组织委员会主席牛文元协调。")
+    assert ("大会组织委员会", "ORG", "entity.org_before_title") in got

@@ -77,6 +77,8 @@ _CODE_AFTER = regex.compile(
 _LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
 _LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
+_DIGIT_OR_DASH = regex.compile(r"\d|-$")
+_SHORT_ACRONYM = regex.compile(r"[A-Z]{2,3}")
 _LATIN_PERSON = regex.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")  # one word of a person's name: Aravind, Jean-Luc
 # rule names found by a word list and a cue, not an exact alias: a longer model organisation around them wins
 _BY_CUE = ("entity.listed", "entity.latin_name")
@@ -130,6 +132,8 @@ class EntityMatcher:
         self.org_cut_after = frozenset(e.model_org_cut_after)
         self.org_organs = tuple(e.model_org_organs)
         self.person_not_before = tuple(e.person_not_before)
+        self.described_before = frozenset(e.described_org_before)
+        self.described_after = frozenset(e.described_org_after)
         self.index_words = tuple(e.model_org_index_words)
         self.sector_stock = e.model_org_sector_stock
         self.stock_continuations = frozenset(e.stock_word_continuations)
@@ -205,7 +209,7 @@ class EntityMatcher:
         listed = self._listed(text, starts, ends, tok_at)
         latin, latin_rest = self._latin_names(text)
         chosen = self._branches(text, select_longest(
-            gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin))
+            gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens)))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
@@ -652,7 +656,8 @@ class EntityMatcher:
         `latin_org_before_words` in rules/entity.yaml): 初创公司Mistral, Perplexity CEO Aravind Srinivas,
         据The Information报道. A run of Latin words is cut at a Latin role (CEO); the part before the role is an
         organisation, two or three capitalised words after it a person. `latin_not_names` (ETF, Q2) and
-        `org_generic_latin` words are none. Two or three capitalised words right after a Chinese role are a
+        `org_generic_latin` words, single letters (公司A股) and names with digits (C4, DOTA2) are none; an
+        acronym of two or three capitals (MBA, GMP) needs a cue after it. Two or three capitalised words right after a Chinese role are a
         person too (创始人Sam Altman). Also returns the spans that look like names but have no cue, for
         `_latin_in_lists`."""
         out, rest = [], []
@@ -679,7 +684,11 @@ class EntityMatcher:
                     out.append(self._person("entity.latin_name", text, s, e))
                     continue
                 if (not _LATIN_NAME_START.match(name) or name in self.latin_not_names or name in self.known_aliases
-                        or name in self.latin_titles):
+                        or name in self.latin_titles or len(name) < 2 or _DIGIT_OR_DASH.search(name)):
+                    continue  # also a share class (A股), a code or a model (C4, DOTA2, SPL10-)
+                if _SHORT_ACRONYM.fullmatch(name):  # MBA, GMP: an acronym needs its own cue after it
+                    if before_title or self._latin_cue_after(text, e):
+                        out.append(self._mention("entity.latin_name", s, e, "ORG", name, None))
                     continue
                 described = self._latin_described(text, s)
                 if before_title or described or self._latin_cue_after(text, e):
@@ -804,6 +813,26 @@ class EntityMatcher:
             out.append(self._person("entity.byline", text, s, e))
         return out
 
+    def _described(self, tokens) -> list[Mention]:
+        """A name between a word that describes a company and a word of what it did (`described_org_before`,
+        `described_org_after`: 芯片公司沐曦宣布, 初创企业清微智能完成融资): one to three Han tokens, not only
+        common words (公司员工表示, 企业就有可能获得), no stop word or role inside."""
+        out = []
+        for i, (word, _, _) in enumerate(tokens):
+            if word not in self.described_before:
+                continue
+            for j in range(i + 2, min(i + 5, len(tokens))):
+                if tokens[j][0] not in self.described_after:
+                    continue
+                parts = tokens[i + 1:j]
+                s, e = parts[0][1], parts[-1][2]
+                if (2 <= e - s <= 8 and all(_HAN.match(w) and w not in self.org_stop and w not in self.generic_heads
+                                            and not self.title_rx.fullmatch(w) for w, _, _ in parts)
+                        and not all(self._common(w) for w, _, _ in parts)):
+                    out.append(self._mention("entity.described", s, e, "ORG", "".join(w for w, _, _ in parts), None))
+                break
+        return out
+
     def _org_before_title(self, text: str, pos: int, tok_end) -> tuple[int, int] | None:
         """The organisation right before a role whose person follows (摩尔线程创始人张建中): one to four tokens back
         from `pos` to a break (punctuation, `org_stop`, a digit, the start); none when they are only places
@@ -815,6 +844,8 @@ class EntityMatcher:
                 break
             parts.insert(0, tok[0])
             e = tok[1]
+        while parts and len(parts[0]) == 1 and self.freq(parts[0]) > 0:
+            e += len(parts.pop(0))  # a one-character word before the name: 请大会组织委员会主席 -> 大会组织委员会
         if not parts or not 2 <= pos - e <= 10:
             return None
         if any(p in self.generic_heads or p in self.title_org_not or self.title_rx.fullmatch(p) for p in parts):

@@ -69,6 +69,8 @@ class EntityRules(Strict):
     org_before_title_not: list[str] = Field(default_factory=list)
     org_before_title_skip_roles: list[str] = Field(default_factory=list)
     person_not_last: str = ""
+    described_org_before: list[str] = Field(default_factory=list)
+    described_org_after: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

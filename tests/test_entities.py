@@ -103,3 +103,27 @@ def test_the_spacy_vocabulary_stays_bounded_and_a_fresh_one_changes_nothing(pipe
     assert len(nlp.vocab) < 100
     assert [pipeline(t).entities for t in texts] == before
     assert not components.bound_vocab(nlp, limit=10**9)
+
+
+@pytest.mark.parametrize("text,place", [("北京市场需求旺盛。", "北京"), ("亚洲市场走强。", "亚洲"), ("深圳市民反映。", "深圳")])
+def test_a_place_before_market_or_citizens_is_the_place_alone(text, place):
+    from pipeline.core import extract
+
+    assert [(e.text, e.label) for e in extract(text).entities] == [(place, "GPE")]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("中国投资有限责任公司发布年报。", "中国投资有限责任公司"),   # 投资 before a legal form; 有限责任/公司 cut in two
+    ("新疆风能有限责任公司成立。", "新疆风能有限责任公司"),
+    ("国家金融监督管理总局北京监管局开出罚单。", "国家金融监督管理总局北京监管局"),  # a unit of a known body
+])
+def test_registered_names_and_units(text, name):
+    from pipeline.core import extract
+
+    assert (name, "ORG") in [(e.text, e.label) for e in extract(text).entities]
+
+
+def test_northbound_money_is_no_organisation():
+    from pipeline.core import extract
+
+    assert all(e.text != "北向资金" for e in extract("数据显示,北向资金净流入超百亿元。").entities)

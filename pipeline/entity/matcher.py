@@ -148,6 +148,7 @@ class EntityMatcher:
         self.not_companies = frozenset(e.market_not_companies)
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
+        self.legal_name_words = frozenset(e.org_stop_before_legal_form)
         self.freq = freq or (lambda word: 0)
         self._proper = proper or (lambda: frozenset())
         self._dict_places = dict_places or (lambda: frozenset())
@@ -868,9 +869,11 @@ class EntityMatcher:
             if word[-1:] not in last:
                 continue
             suffix = next((word[-n:] for n in self.suffix_lengths if word[-n:] in self.suffix_strength), None)
+            if suffix is None and i > 0 and tokens[i - 1][0] + word in self.suffix_strength:
+                suffix = word  # a suffix cut in two (有限责任/公司): the merge below takes the first part
             if suffix is None:
                 continue
-            strong = self.suffix_strength[suffix]
+            strong = self.suffix_strength.get(suffix) or self.suffix_strength.get(tokens[i - 1][0] + word, False)
             head = word[: len(word) - len(suffix)]
             if head in self.generic_heads or head in self.org_stop:
                 continue
@@ -883,6 +886,7 @@ class EntityMatcher:
             j, start, bounded, located, bracket_chars = i, s, False, 0, 0
             while not head and j > 0 and tokens[j - 1][0] + suffix in self.suffix_strength:
                 suffix, j, start = tokens[j - 1][0] + suffix, j - 1, tokens[j - 1][1]  # 股份 + 有限公司
+            suffix_at = j  # the token index where the suffix begins
             while True:  # extend left over name-like tokens, up to a boundary
                 if j == 0:
                     bounded = True
@@ -896,7 +900,8 @@ class EntityMatcher:
                     j, start, located = j - 3, tokens[j - 3][1], 3  # tokens: ( seat )
                     bracket_chars = len(tokens[j + 1][0]) + 2
                     continue
-                if w in self.org_stop or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit():
+                in_legal_name = j == suffix_at and w in self.legal_name_words and suffix in self.legal_forms
+                if (w in self.org_stop and not in_legal_name) or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit():
                     bounded = True
                     break
                 if i - j - located >= (4 if strong else 2):

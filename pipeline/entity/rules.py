@@ -70,6 +70,7 @@ class EntityRules(Strict):
     org_before_title_skip_roles: list[str] = Field(default_factory=list)
     person_not_last: str = ""
     described_org_before: list[str] = Field(default_factory=list)
+    org_stop_before_legal_form: list[str] = Field(default_factory=list)
     described_org_after: list[str] = Field(default_factory=list)
 
     @functools.cached_property

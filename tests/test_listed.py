@@ -130,3 +130,8 @@ def test_a_model_organisation_ending_in_a_company_organ_is_the_company(entities)
     text = "长荣海运董事会通过配息案。"
     got = entities(text, [(0, 7, "ORG")])
     assert ("长荣海运", "ORG", "长荣海运", "entity.model") in got
+
+
+@pytest.mark.parametrize("text,name", [("长荣法说会将于下周举行。", "长荣"), ("南亚毛利率回升。", "南亚"), ("华硕股东会通过配息案。", "华硕")])
+def test_a_noun_only_a_company_has_is_a_cue(entities, text, name):
+    assert (name, "entity.listed") in orgs(entities(text))

@@ -644,9 +644,9 @@ class EntityMatcher:
 
     def _listed_cue(self, text: str, s: int, e: int) -> bool:
         """A listed company's cue around a name: a share-price or investor-relations word after it (or after
-        its list: `_company_cue`), its stock code in brackets (太平洋(601099)), or a headline's colon
-        (太平洋:华创证券以…)."""
-        if self._company_cue(text, e) or _CODE_AFTER.match(text, e):
+        its list: `_company_cue`), a noun only a company has (`person_not_before`: 统一月营收), its stock code in
+        brackets (太平洋(601099)), or a headline's colon (太平洋:华创证券以…)."""
+        if self._company_cue(text, e) or _CODE_AFTER.match(text, e) or text.startswith(self.person_not_before, e):
             return True
         return (s == 0 or text[s - 1] == "\n") and text[e:e + 1] in (":", "：")
 

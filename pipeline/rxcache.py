@@ -18,7 +18,6 @@ a thin stand-in that notes the arguments of `compile` and passes every call on.
 from __future__ import annotations
 
 import atexit
-import marshal
 import os
 import sys
 import tempfile
@@ -27,6 +26,8 @@ from pathlib import Path
 
 import regex
 from regex import _main
+
+from pipeline import cachefile
 
 _FORMAT = 1
 _lock = threading.Lock()
@@ -73,13 +74,7 @@ _store = _Store()
 
 
 def _read(path: Path) -> dict:
-    try:
-        st = path.stat()
-        if hasattr(os, "getuid") and st.st_uid != os.getuid():
-            return {}
-        data = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
+    data = cachefile.read(path)
     return data if isinstance(data, dict) else {}
 
 
@@ -142,15 +137,8 @@ def _save_locked() -> None:
     if not _store.dirty or _store.entries is None:
         return
     path = _store.path
-    try:
-        merged = {**_read(path), **_store.entries}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(merged))
-        os.replace(tmp, path)
+    if cachefile.write(path, {**_read(path), **_store.entries}):  # else they compile as usual next time
         _store.dirty = False
-    except (OSError, ValueError):
-        pass  # a read-only cache folder: the patterns compile as usual next time
 
 
 if not isinstance(_main._regex, _Recorder):

@@ -93,6 +93,14 @@ class _Entry:
     kind: str
 
 
+def _covered(text: str, mentions) -> bytearray:
+    """1 for each character of `text` inside one of `mentions`."""
+    taken = bytearray(len(text) + 1)
+    for m in mentions:
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+    return taken
+
+
 class EntityMatcher:
     """Character-level entity matching over normalised text, with jieba tokens for boundaries.
 
@@ -200,14 +208,14 @@ class EntityMatcher:
         tok_at = {t[1]: t for t in tokens}
         tok_end = {t[2]: t for t in tokens}
         starts, ends = tok_at.keys(), tok_end.keys()
-        gazetteer = self._inside_words(self._gazetteer(text, starts, ends, tok_at), tokens)
+        gazetteer = self._inside_words(self._gazetteer(text, tok_at, ends), tokens)
         known = bytearray(len(text))
         for m in gazetteer:
             if m.fields["label"] != "GPE":  # a place may qualify an organisation: 北京市政府, 宁波银行
                 known[m.start:m.end] = b"\x01" * (m.end - m.start)
         # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
         orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
-        listed = self._listed(text, starts, ends, tok_at)
+        listed = self._listed(text, tok_at, ends)
         latin, latin_rest = self._latin_names(text)
         chosen = self._branches(text, select_longest(
             gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens)))
@@ -579,11 +587,11 @@ class EntityMatcher:
         nxt = tok_at.get(e)
         return nxt is not None and len(nxt[0]) == 2 and _HAN.match(nxt[0]) is not None and self.freq(nxt[0]) == 0
 
-    def _gazetteer(self, text, starts, ends, tok_at) -> list[Mention]:
+    def _gazetteer(self, text, tok_at, ends) -> list[Mention]:
         out = []
         for last, (alias, info) in self.automaton.iter(text):
             s, e = last - len(alias) + 1, last + 1
-            if alias in self.token_only and not (s in starts and e in ends):
+            if alias in self.token_only and not (s in tok_at and e in ends):
                 continue
             if alias.isascii() and not self._latin_alone(text, s, e):
                 continue
@@ -608,7 +616,7 @@ class EntityMatcher:
         automaton.make_automaton()
         return automaton
 
-    def _listed(self, text: str, starts, ends, tok_at) -> list[Mention]:
+    def _listed(self, text: str, tok_at, ends) -> list[Mention]:
         """Listed companies' short names (`listed_companies` in rules/entity.yaml) on token boundaries; one
         that reads as something else only with a listed company's cue (`_listed_cue`)."""
         if self.listed is None:
@@ -616,7 +624,7 @@ class EntityMatcher:
         out = []
         for last, (form, norm, marked) in self.listed.iter(text):
             s, e = last - len(form) + 1, last + 1
-            if s not in starts or e not in ends or text[s - 1:s] == "《":
+            if s not in tok_at or e not in ends or text[s - 1:s] == "《":
                 continue  # inside a word, or a title's first word (《雷迪克:…》)
             if not marked and self._ambiguous_listed(text, s, e, tok_at) and not self._listed_cue(text, s, e):
                 continue
@@ -658,9 +666,9 @@ class EntityMatcher:
         据The Information报道. A run of Latin words is cut at a Latin role (CEO); the part before the role is an
         organisation, two or three capitalised words after it a person. `latin_not_names` (ETF, Q2) and
         `org_generic_latin` words, single letters (公司A股) and names with digits (C4, DOTA2) are none; an
-        acronym of two or three capitals (MBA, GMP) needs a cue after it. Two or three capitalised words right after a Chinese role are a
-        person too (创始人Sam Altman). Also returns the spans that look like names but have no cue, for
-        `_latin_in_lists`."""
+        acronym of two or three capitals (MBA, GMP) needs a cue after it. Two or three capitalised words right
+        after a Chinese role are a person too (创始人Sam Altman). Also returns the spans that look like names
+        but have no cue, for `_latin_in_lists`."""
         out, rest = [], []
         for run in _LATIN_RUN.finditer(text):
             words = [w.span() for w in _LATIN_WORD.finditer(text, run.start(), run.end())]
@@ -676,7 +684,7 @@ class EntityMatcher:
                 segments.append((current, after_title, False))
             if segments and not segments[0][1]:
                 first = segments[0]
-                segments[0] = (first[0], self._title_before(text, first[0][0][0]), first[2])
+                segments[0] = (first[0], self._word_before(text, first[0][0][0], self.han_titles), first[2])
             for parts, after_title, before_title in segments:
                 s, e = parts[0][0], parts[-1][1]
                 name = text[s:e]
@@ -691,7 +699,7 @@ class EntityMatcher:
                     if before_title or self._latin_cue_after(text, e):
                         out.append(self._mention("entity.latin_name", s, e, "ORG", name, None))
                     continue
-                described = self._latin_described(text, s)
+                described = self._word_before(text, s, self.latin_org_after)
                 if before_title or described or self._latin_cue_after(text, e):
                     out.append(self._mention("entity.latin_name", s, e, "ORG", name, "company" if described else None))
                 else:
@@ -705,9 +713,7 @@ class EntityMatcher:
             return chosen
         orgs = [m for m in chosen if m.fields["label"] == "ORG"]
         org_ends, org_starts = {m.end for m in orgs}, {m.start for m in orgs}
-        taken = bytearray(len(text) + 1)
-        for m in chosen:
-            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+        taken = _covered(text, chosen)
         added, pending = [], [(s, e) for s, e in rest if not any(taken[s:e])]
         while pending:
             found = [(s, e) for s, e in pending if self._listed_with(text, s, e, org_ends, org_starts)]
@@ -729,17 +735,13 @@ class EntityMatcher:
                 return True
         return False
 
-    def _title_before(self, text: str, s: int) -> bool:
-        """A role right before `s` (one space may come between): 创始人Sam Altman, 首席执行官 Lisa Su."""
+    @staticmethod
+    def _word_before(text: str, s: int, words: tuple[str, ...]) -> bool:
+        """One of `words` right before `s`, one space may come between: a role (创始人Sam Altman, 首席执行官
+        Lisa Su) or a word that describes a company (初创公司Mistral)."""
         if text[s - 1:s] == " ":
             s -= 1
-        return text.endswith(self.han_titles, 0, s)
-
-    def _latin_described(self, text: str, s: int) -> bool:
-        """A word that describes a company right before `s` (one space may come between)."""
-        if text[s - 1:s] == " ":
-            s -= 1
-        return text.endswith(self.latin_org_after, 0, s)
+        return text.endswith(words, 0, s)
 
     def _latin_cue_after(self, text: str, e: int) -> bool:
         """A role (after 的, too), a company's own words, a report or a share-price word right after `e` (one
@@ -869,11 +871,13 @@ class EntityMatcher:
             if word[-1:] not in last:
                 continue
             suffix = next((word[-n:] for n in self.suffix_lengths if word[-n:] in self.suffix_strength), None)
-            if suffix is None and i > 0 and tokens[i - 1][0] + word in self.suffix_strength:
-                suffix = word  # a suffix cut in two (有限责任/公司): the merge below takes the first part
-            if suffix is None:
+            if suffix is not None:
+                strong = self.suffix_strength[suffix]
+            elif i > 0 and tokens[i - 1][0] + word in self.suffix_strength:
+                # a suffix cut in two (有限责任/公司): the merge below takes the first part
+                suffix, strong = word, self.suffix_strength[tokens[i - 1][0] + word]
+            else:
                 continue
-            strong = self.suffix_strength.get(suffix) or self.suffix_strength.get(tokens[i - 1][0] + word, False)
             head = word[: len(word) - len(suffix)]
             if head in self.generic_heads or head in self.org_stop:
                 continue
@@ -946,9 +950,7 @@ class EntityMatcher:
     def _stock_moves(self, text: str, chosen: list[Mention], tok_at, ends) -> list[Mention]:
         """Listed companies' short names that no rule or model span took, right before a share-price word
         (or before the last name of their list that has one): 永清环保跌逾9%, 劲旅环境、中兰环保涨超5%."""
-        taken = bytearray(len(text) + 1)
-        for m in chosen:
-            taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+        taken = _covered(text, chosen)
         added, seen, done = [], set(), 0
         for cue in self.cue_rx.finditer(text):
             lo = max(done, cue.start() - 64)

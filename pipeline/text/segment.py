@@ -15,7 +15,6 @@ import functools
 import hashlib
 import importlib.metadata
 import logging
-import marshal
 import os
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import regex
 
+from pipeline import cachefile
 from pipeline.resources import Rules
 
 
@@ -59,8 +59,7 @@ class Segmenter:
     @functools.cached_property
     def proper_nouns(self) -> frozenset[str]:
         """The dictionary's words tagged as names (nr person, nrt, nrfg, nt organisation, nz other proper
-        noun): 西门子, 迪斯尼, 腾讯. Read from its dictionary file (`word freq tag` lines) on first use, about
-        0.1 s, not at start-up."""
+        noun): 西门子, 迪斯尼, 腾讯. Read on first use, not at start-up (`_tagged`)."""
         return self._tagged[0]
 
     @functools.cached_property
@@ -79,24 +78,14 @@ class Segmenter:
         file beside jieba's own cache (a few milliseconds): `_TAGS_FILE`. A damaged or foreign file is
         read again from the dictionary."""
         path = self._tags_path()
-        try:
-            if not hasattr(os, "getuid") or path.stat().st_uid == os.getuid():
-                data = marshal.loads(path.read_bytes())
-                if isinstance(data, tuple) and len(data) == 3 and all(isinstance(x, tuple) for x in data):
-                    return tuple(frozenset(x) for x in data)  # type: ignore[return-value]
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
+        data = cachefile.read(path)
+        if isinstance(data, tuple) and len(data) == 3 and all(isinstance(x, tuple) for x in data):
+            return tuple(frozenset(x) for x in data)  # type: ignore[return-value]
         with self.tokenizer.get_dict_file() as fh:
             text = fh.read()
         tagged = (frozenset(_NAME_LINE.findall(text)), frozenset(_PLACE_LINE.findall(text)),
                   frozenset(_ORG_LINE.findall(text)))
-        try:
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".zhnews-tags-")
-            with os.fdopen(fd, "wb") as fh:
-                marshal.dump(tuple(tuple(sorted(x)) for x in tagged), fh)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # only ever saves time
+        cachefile.write(path, tuple(tuple(sorted(x)) for x in tagged))
         return tagged
 
     def _tags_path(self) -> Path:

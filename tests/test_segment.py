@@ -94,3 +94,24 @@ def test_the_dictionarys_tags_are_kept_between_processes_and_a_damaged_file_is_r
     path.write_bytes(b"not marshal")
     damaged = Segmenter([], cache_dir=str(tmp_path))
     assert damaged._tagged == tagged  # read from the dictionary again
+
+
+def test_the_prefix_dictionary_with_our_words_is_kept_between_processes_and_cuts_the_same(tmp_path):
+    """The second segmenter reads jieba's dictionary and our words from one file (a quarter of the time of
+    jieba's own cache) and cuts exactly as one built from the dictionary; a damaged file is rebuilt, and
+    another list of words has its own file."""
+    from pipeline.text.segment import Segmenter
+
+    words = load_rules().user_words()
+    text = "金山云控股有限公司宣布，摩尔线程创始人张建中表示，2024年营收同比增长12.5%。台积电(2330-TW)月营收创新高。"
+    built = Segmenter(words, cache_dir=str(tmp_path))
+    path = built._state_path(words)
+    assert path.is_file()
+    kept = Segmenter(words, cache_dir=str(tmp_path))
+    assert kept.tokenizer.FREQ == built.tokenizer.FREQ and kept.tokenizer.total == built.tokenizer.total
+    assert kept.tokens(text) == built.tokens(text)
+    path.write_bytes(b"not marshal")
+    again = Segmenter(words, cache_dir=str(tmp_path))
+    assert again.tokens(text) == built.tokens(text) and kept.tokenizer.FREQ == again.tokenizer.FREQ
+    other = Segmenter(words[:10], cache_dir=str(tmp_path))
+    assert other._state_path(words[:10]) != path and "金山云控股有限公司" not in other.tokenizer.FREQ

@@ -85,8 +85,11 @@ def test_an_organisation_takes_in_the_place_that_qualifies_it(match):
 
 
 def test_a_known_name_with_suffixes_is_one_organisation_with_the_known_norm(match):
+    got = match("云知声控股公告。", [("云知声控股", "ORG")])
+    assert got == [("云知声控股", "ORG", "云知声", "company", "entity.model")]
+    # a registered name the rules find themselves: the same norm, by the suffix rule
     got = match("云知声控股有限公司公告。", [("云知声控股有限公司", "ORG")])
-    assert got == [("云知声控股有限公司", "ORG", "云知声", "company", "entity.model")]
+    assert got == [("云知声控股有限公司", "ORG", "云知声", "company", "entity.org_suffix")]
 
 
 def test_a_known_organisation_keeps_its_boundaries_in_a_longer_model_span(match):
@@ -329,3 +332,45 @@ def test_a_company_with_an_index_or_share_word_stays(match, text, name):
 
 def test_a_security_after_a_company_is_cut_off(match):
     assert match("联电ADR下跌1.1%。", [("联电ADR", "ORG")])[0][:2] == ("联电", "ORG")
+
+
+# registered names, word edges and the ends of model names ------------------------------------------------
+
+def test_a_registered_name_that_begins_with_a_known_company_is_one_organisation(rule_entities):
+    """The longest name wins (GUIDELINES: no nesting): a legal form after a known company and words of its own
+    is another name, its text the norm; only suffixes after it keep the known norm."""
+    assert rule_entities("小米通讯技术有限公司发布声明。")[0] == (
+        "小米通讯技术有限公司", "ORG", "小米通讯技术有限公司", "entity.org_suffix")
+    assert rule_entities("小米科技有限责任公司发布声明。")[0][1:3] == ("ORG", "小米")
+    # not across another known name, nor without a legal form
+    assert [x[0] for x in rule_entities("小米集团与金山云合资公司成立。")][:2] == ["小米集团", "金山云"]
+
+
+def test_a_known_company_inside_another_dictionary_word_is_not_found_there(rule_entities):
+    """京东 is a known company; in 京东方 (a word of jieba's dictionary) it is the first half of another name."""
+    got = rule_entities("京东方科技集团股份有限公司公告称,京东发布财报。")
+    assert ("京东方科技集团股份有限公司", "ORG") in [x[:2] for x in got]
+    assert [x[0] for x in got].count("京东") == 1
+
+
+def test_a_model_organisation_ends_before_a_time_word_or_a_verb_and_starts_after_a_rating_verb(rule_entities):
+    got = rule_entities("新鸿基地产上半年基础溢利下跌。", [(0, 12, "ORG")])
+    assert got[0][:2] == ("新鸿基地产", "ORG")
+    got = rule_entities("长江基建联手竞投英国电网资产。", [(0, 12, "ORG")])
+    assert got[0][:2] == ("长江基建", "ORG")
+    text = "东方财富证券发布研报,上调迈瑞医疗目标价。"
+    got = rule_entities(text, [(text.index("上调"), text.index("目标"), "ORG")])
+    assert ("迈瑞医疗", "ORG") in [x[:2] for x in got] and "上调迈瑞医疗" not in [x[0] for x in got]
+
+
+def test_a_model_span_that_cuts_a_latin_word_is_dropped(rule_entities):
+    text = "软银集团计划出售部分T-Mobile股份。"
+    got = rule_entities(text, [(text.index("Mobile"), text.index("。"), "ORG")])
+    assert [x[0] for x in got] == ["软银集团"]
+    text = "03沙尔克04vs曼城"  # a letter after digits may begin a word
+    assert ("沙尔克04", "ORG") in [x[:2] for x in rule_entities(text, [(2, 7, "ORG")])]
+
+
+def test_a_model_place_with_a_companys_ending_is_a_company(rule_entities):
+    got = rule_entities("九龙仓置业收租业务稳定。", [(0, 5, "GPE")])
+    assert got[0][:2] == ("九龙仓置业", "ORG")

@@ -18,13 +18,15 @@ Overlaps among the rules are resolved longest first; 阿里云 is one organisati
 
 The merge policy, model against rules (`merge_model`; each case has a test in tests/test_ner_merge.py):
 0. A model organisation that begins with a market, category or function word (`model_org_cut_after`:
-   据, 港股, 概念, 方面) starts after it. Model spans the records never take: one character, except a place
+   据, 港股, 概念, 方面) starts after it, and one that runs on into a time word (`model_org_cut_before`: 上半年,
+   二季度, 今日) ends before it. Model spans the records never take: one character, except a place
    in `gpe_abbreviations`, or in `gpe_abbreviations_paired` next to another such place (中日, 赣、粤) (中美,
    访华: the norm is the full name, 中国, 美国); no Han character (the training data has almost no Latin names: Kimi, ESG, Cloud; the
    gazetteer knows the Latin names that matter), a person that is not Han characters (B端), white space,
    brackets, quotes or sentence punctuation inside, and generic organisations: a
    span that is only a determiner or generic head (本, 该, 子, 审计 in `org_generic_heads`), places and
-   organisation suffixes (本公司, 本集团, 子公司, 香港子公司, 审计委员会).
+   organisation suffixes (本公司, 本集团, 子公司, 香港子公司, 审计委员会); a span that begins or ends inside a
+   Latin word (Mobile股份 in T-Mobile股份).
 1. A model span equal to a rule's span is the rule's: a gazetteer alias keeps its canonical `norm`,
    `kind` and label (the model saying PERSON for a known company changes nothing), a titled person or a
    byline keeps its pattern rule id.
@@ -63,6 +65,7 @@ from pipeline import rxcache
 from pipeline.mention import Mention, select_longest
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
+_LETTER = regex.compile(r"[A-Za-z]")
 _SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a company's name
 _HAN = regex.compile(r"^\p{Han}+$")
 _HAN_CHAR = regex.compile(r"\p{Han}")
@@ -138,6 +141,7 @@ class EntityMatcher:
         # a branch named by the places after its organisation: the longest unit first (分行营业部 before 分行)
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
+        self.org_cut_before = frozenset(e.model_org_cut_before)
         self.org_organs = tuple(e.model_org_organs)
         self.person_not_before = tuple(e.person_not_before)
         self.described_before = frozenset(e.described_org_before)
@@ -209,12 +213,7 @@ class EntityMatcher:
         tok_end = {t[2]: t for t in tokens}
         starts, ends = tok_at.keys(), tok_end.keys()
         gazetteer = self._inside_words(self._gazetteer(text, tok_at, ends), tokens)
-        known = bytearray(len(text))
-        for m in gazetteer:
-            if m.fields["label"] != "GPE":  # a place may qualify an organisation: 北京市政府, 宁波银行
-                known[m.start:m.end] = b"\x01" * (m.end - m.start)
-        # a suffix-rule organisation never swallows an organisation or person the gazetteer knows
-        orgs = [m for m in self._orgs(text, tokens) if not any(known[m.start:m.end])]
+        orgs = self._not_swallowing(text, self._orgs(text, tokens), gazetteer)
         listed = self._listed(text, tok_at, ends)
         latin, latin_rest = self._latin_names(text)
         chosen = self._branches(text, select_longest(
@@ -270,9 +269,10 @@ class EntityMatcher:
                 # not 美国SEC: a regulator's place only says which one)
                 m = self._model_org(text, s, e, inside[-1])
             elif (len(inside) == 1 and first.start == s and first.rule == "entity.org_suffix"
-                  and text[s:e].endswith(self.legal_forms)):
+                  and (text[s:e].endswith(self.legal_forms) or not self.suffix_strength.get(
+                      self._suffix_of(text[s:first.end]), True))):
                 # case 3: a suffix rule stopped at the first suffix, the model runs on to the legal form
-                # (中国南水北调集团水务投资有限公司)
+                # (中国南水北调集团水务投资有限公司), or on from a weak one (山东电力投资公司, 广西航运学校)
                 m = self._model_org(text, s, e, first)
             elif (first.start == s and first.fields["label"] == "ORG"
                   and all(x.fields["label"] == "GPE" for x in inside[1:]) and self._unit(text[first.end:e])):
@@ -299,10 +299,14 @@ class EntityMatcher:
         out = []
         for s, e, label in model_spans:
             s, e, label = self._trim(text, s, e, label, tok_at)
+            if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
+                label = "ORG"  # 九龙仓置业, 北京汽车: a company's ending, not a place's
             cue = label in ("PERSON", "ORG") and self._company_cue(text, e)
             if label == "PERSON" and (cue or text.startswith(self.person_not_before, e)):
                 label = "ORG"
             if cue and self._market_word(text[s:e]):
+                continue
+            if _cuts_latin_word(text, s, e):
                 continue
             if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (
                     label == "GPE" and self._no_place(text, s, e, tok_end)))):
@@ -311,6 +315,16 @@ class EntityMatcher:
                 continue
             out.append((s, e, label))
         return self._consistent(text, out)
+
+    def _suffix_of(self, name: str) -> str | None:
+        """The organisation suffix `name` ends in (the longest), if any."""
+        return next((name[-n:] for n in self.suffix_lengths if name[-n:] in self.suffix_strength), None)
+
+    def _company_name(self, name: str) -> bool:
+        """`name` ends in a company's word of two or more characters (`org_kind_suffixes`: 置业, 汽车, 实业) after
+        two characters or more, and is no known place."""
+        return name not in self.places and any(
+            len(x) >= 2 and len(name) - len(x) >= 2 and name.endswith(x) for x in self.company_endings)
 
     def _index_or_sector(self, text: str, s: int, e: int) -> bool:
         """Case 0 for organisations: an index (`model_org_index_words` inside or right after: 恒生指数收市,
@@ -497,9 +511,12 @@ class EntityMatcher:
         pos, cut = s, None
         while pos < e:
             tok = tok_at.get(pos)
-            if tok is None or tok[2] >= e - 1:
+            if tok is None or tok[2] > e:
                 break
-            if tok[0] in self.org_cut_after:
+            if tok[0] in self.org_cut_before and pos - (cut if cut is not None else s) >= 2:
+                e = pos  # 新鸿基地产上半年 -> 新鸿基地产: a time word ends the name
+                break
+            if tok[0] in self.org_cut_after and tok[2] < e - 1:
                 cut = tok[2]
             pos = tok[2]
         return (cut if cut is not None else s), e, label
@@ -546,18 +563,50 @@ class EntityMatcher:
     def _inside_words(self, found: list[Mention], tokens) -> list[Mention]:
         """Places the gazetteer finds strictly inside one token that the dictionary knows as a common word
         are part of that word, not a place: 中国 in 发展中国家, 挪威 in 挪威克朗 (a name the dictionary tags
-        as one, 北京大学, keeps them)."""
+        as one, 北京大学, keeps them). An organisation or a person strictly inside a word of the dictionary
+        that we do not know as a name is part of another name (京东 in 京东方), unless the rest of the word is a
+        word of its own (联合国 in 联合国安理会)."""
         if not found or not tokens:
             return found
         starts = [t[1] for t in tokens]
         out = []
         for m in found:
-            if m.fields["label"] == "GPE":
-                k = bisect.bisect_right(starts, m.start) - 1
-                word, ts, te = tokens[k] if k >= 0 else ("", 0, 0)
-                if (ts <= m.start and m.end <= te and (ts, te) != (m.start, m.end) and self.freq(word) > 0
-                        and word not in self.known_aliases and word not in self.places and word not in self._proper()):
+            k = bisect.bisect_right(starts, m.start) - 1
+            word, ts, te = tokens[k] if k >= 0 else ("", 0, 0)
+            inside = (ts <= m.start and m.end <= te and (ts, te) != (m.start, m.end) and self.freq(word) > 0
+                      and word not in self.known_aliases and word not in self.places)
+            if inside and m.fields["label"] == "GPE" and word not in self._proper():
+                continue
+            if inside and m.fields["label"] != "GPE":
+                rest = word[:m.start - ts] or word[m.end - ts:]
+                if not (m.start == ts or m.end == te) or len(rest) < 2 or self.freq(rest) <= 0:
+                    continue  # 京东 in 京东方; 联合国 in 联合国安理会 stays (安理会 is a word: a body of it)
+            out.append(m)
+        return out
+
+    def _not_swallowing(self, text: str, orgs: list[Mention], gazetteer: list[Mention]) -> list[Mention]:
+        """A suffix-rule organisation never swallows an organisation or person the gazetteer knows (places may
+        qualify one: 北京市政府, 宁波银行), except a registered name (one ending in a legal form) that begins
+        with the known organisation, after places if any: 鸿海精密工业股份有限公司 is one name, with the known
+        one's norm when only suffixes follow it (金山云控股有限公司 -> 金山云)."""
+        known = bytearray(len(text))
+        for m in gazetteer:
+            if m.fields["label"] != "GPE":
+                known[m.start:m.end] = b"\x01" * (m.end - m.start)
+        out = []
+        for m in orgs:
+            if any(known[m.start:m.end]):
+                inside = [g for g in gazetteer if m.start <= g.start and g.end <= m.end]
+                names = [g for g in inside if g.fields["label"] != "GPE"]
+                first = max(names, key=lambda g: (-g.start, g.end), default=None)  # the longest at the first start
+                if not (text.endswith(self.legal_forms, m.start, m.end) and first is not None
+                        and first.fields["label"] == "ORG" and first.end < m.end
+                        and all(g.fields["label"] == "GPE" for g in inside if g.start < first.start)
+                        and not any(known[first.end:m.end])
+                        and (first.start == m.start or known[first.start - 1] == 0)):
                     continue
+                if self._only_suffixes(text[first.end:m.end]) and first.start == m.start:
+                    m = self._mention(m.rule, m.start, m.end, "ORG", first.fields["norm"], first.fields["kind"])
             out.append(m)
         return out
 
@@ -1031,3 +1080,18 @@ class EntityMatcher:
                 out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"],
                                          tentative=names[name].tentative))
         return out
+
+
+def _cuts_latin_word(text: str, s: int, e: int) -> bool:
+    """[s, e) begins or ends between two Latin letters of one word, hyphens included: Mobile in T-Mobile (a
+    letter after digits may begin a word: 沙尔克04vs)."""
+    def joined(i: int) -> bool:  # text[i-1] and text[i] belong to one Latin word
+        if i <= 0 or i >= len(text):
+            return False
+        a, b = text[i - 1], text[i]
+        if a == "-":
+            return i >= 2 and _LETTER.match(text[i - 2]) is not None and _LETTER.match(b) is not None
+        if b == "-":
+            return i + 1 < len(text) and _LETTER.match(a) is not None and _LETTER.match(text[i + 1]) is not None
+        return _LETTER.match(a) is not None and _LETTER.match(b) is not None
+    return joined(s) or joined(e)

@@ -129,9 +129,20 @@ def test_taiwan_financial_and_telecom_endings_make_a_name(entities):
 def test_a_model_organisation_ending_in_a_company_organ_is_the_company(entities):
     text = "长荣海运董事会通过配息案。"
     got = entities(text, [(0, 7, "ORG")])
-    assert ("长荣海运", "ORG", "长荣海运", "entity.model") in got
+    assert ("长荣海运", "ORG", "长荣海运") in [x[:3] for x in got] and "长荣海运董事会" not in [x[0] for x in got]
+    text = "星澜运输董事会通过配息案。"  # no rule knows it: the model's span, cut before the organ
+    assert entities(text, [(0, 7, "ORG")])[0] == ("星澜运输", "ORG", "星澜运输", "entity.model")
 
 
 @pytest.mark.parametrize("text,name", [("长荣法说会将于下周举行。", "长荣"), ("南亚毛利率回升。", "南亚"), ("华硕股东会通过配息案。", "华硕")])
 def test_a_noun_only_a_company_has_is_a_cue(entities, text, name):
     assert (name, "entity.listed") in orgs(entities(text))
+
+
+def test_a_listed_name_and_an_industry_word_where_the_name_ends_are_the_companys_longer_name(rule_entities):
+    """`listed_name_goes_on`: 长荣 (a two-character listing, which alone needs a cue) and 海运 are 长荣海运, its
+    text the norm; not where the words go on (联合汽车电子, 平安银行保险信用卡)."""
+    assert rule_entities("长荣海运公布前三季财报。")[0] == ("长荣海运", "ORG", "长荣海运", "entity.listed")
+    assert ("中华航空", "ORG") in [x[:2] for x in rule_entities("据公开的中华航空的正式申明。")]
+    assert "联合汽车" not in [x[0] for x in rule_entities("客户包括博世、联合汽车电子、华域汽车。")]
+    assert "平安银行保险" not in [x[0] for x in rule_entities("持卡人的平安银行保险信用卡遭盗用。")]

@@ -200,6 +200,7 @@ class EntityMatcher:
         self.latin_org_before = tuple(sorted(e.latin_org_before_words, key=len, reverse=True))
         self.listed = self._listed_automaton(listed)
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
+        self.listed_name_goes_on = frozenset(e.listed_name_goes_on)
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
         self.paren_rx = rxcache.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
@@ -675,10 +676,26 @@ class EntityMatcher:
             s, e = last - len(form) + 1, last + 1
             if s not in tok_at or e not in ends or text[s - 1:s] == "《":
                 continue  # inside a word, or a title's first word (《雷迪克:…》)
+            after = tok_at.get(e)
+            if (after is not None and after[0] in self.listed_name_goes_on
+                    and self._name_ends(text, after[2], tok_at)):
+                # the company's longer name: 长荣海运, 群创光电 (its text the norm: 长荣航空 is another listing)
+                out.append(self._mention("entity.listed", s, after[2], "ORG", text[s:after[2]], "company"))
+                continue
             if not marked and self._ambiguous_listed(text, s, e, tok_at) and not self._listed_cue(text, s, e):
                 continue
             out.append(self._mention("entity.listed", s, e, "ORG", norm, "company"))
         return out
+
+    def _name_ends(self, text: str, e: int, tok_at) -> bool:
+        """A name ending at `e` ends there: the text ends, or what follows is no Han word, or a word a name is
+        followed by (的, a function word of `person_not_last`, what a company did or has: `described_org_after`, `company_cues_after`, `person_not_before`;
+        a time word or a verb of `model_org_cut_before`). Not 联合汽车 in 联合汽车电子, 平安银行 + 保险信用卡."""
+        nxt = tok_at.get(e)
+        if nxt is None or not _HAN_CHAR.match(nxt[0]):
+            return True
+        return (nxt[0] == "的" or (len(nxt[0]) == 1 and nxt[0] in self.person_not_last) or nxt[0] in self.described_after or nxt[0] in self.org_cut_before or self._company_cue(text, e)
+                or text.startswith(self.person_not_before, e))
 
     def _ambiguous_listed(self, text: str, s: int, e: int, tok_at) -> bool:
         """A listed name that also reads as something else: two characters (统一, 南亚, and 精测 inside 精测电子), a

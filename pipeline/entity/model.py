@@ -646,13 +646,15 @@ def _viterbi_rows(e: np.ndarray, trans: np.ndarray) -> np.ndarray:
     """Viterbi over rows that start after an implicit O and end in a forced O (packed rows)."""
     B, T, K = e.shape
     et = np.ascontiguousarray(e.transpose(1, 0, 2))
+    into = np.ascontiguousarray(trans.T)  # [to, from]: each step reduces over the last, contiguous axis
     score = trans[0][None, :] + et[0]
     back = np.empty((T, B, K), dtype=np.intp)
     cand = np.empty((B, K, K))
     for t in range(1, T):
-        np.add(score[:, :, None], trans, out=cand)
-        back[t] = cand.argmax(axis=1)
-        score = cand.max(axis=1)
+        np.add(score[:, None, :], into, out=cand)
+        arg = cand.argmax(axis=2)  # the first best predecessor, as before
+        back[t] = arg
+        score = np.take_along_axis(cand, arg[:, :, None], axis=2)[:, :, 0]
         score += et[t]
     return _backtrack(back, score.argmax(axis=1))
 

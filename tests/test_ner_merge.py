@@ -374,3 +374,38 @@ def test_a_model_span_that_cuts_a_latin_word_is_dropped(rule_entities):
 def test_a_model_place_with_a_companys_ending_is_a_company(rule_entities):
     got = rule_entities("九龙仓置业收租业务稳定。", [(0, 5, "GPE")])
     assert got[0][:2] == ("九龙仓置业", "ORG")
+
+
+def test_industry_words_end_names_but_not_a_places_industry(rule_entities):
+    """`org_suffixes_industry`: weak suffixes after a name of its own (新鸿基地产), never after places alone
+    (中国汽车的话题), unless a role follows (a role is held in a company: 山东航空副董事长)."""
+    assert ("新鸿基地产", "ORG") in [x[:2] for x in rule_entities("新鸿基地产派发特别股息。")]
+    assert "中国汽车" not in [x[0] for x in rule_entities("最近,丰田与中国汽车的话题也不少。")]
+    assert ("山东航空", "ORG") in [x[:2] for x in rule_entities("他兼任山东航空副董事长。")]
+
+
+def test_a_model_registered_name_wins_over_the_suffix_rules_guesses_inside_it(rule_entities):
+    text = "他曾在上海圣博华康投资管理有限公司工作。"
+    got = rule_entities(text, [(text.index("上海"), text.index("工作"), "ORG")])
+    assert ("上海圣博华康投资管理有限公司", "ORG", "entity.model") in [(x[0], x[1], x[3]) for x in got]
+    text = "北京鹏龙星徽汽车销售服务有限公司发布公告。"
+    got = rule_entities(text, [(0, text.index("发布"), "ORG")])
+    assert [x[0] for x in got] == ["北京鹏龙星徽汽车销售服务有限公司"]
+    # a model span that runs back over a stop word before the rule's registered name keeps the rule's start
+    text = "ST新海:参股公司陕西通家汽车股份有限公司签订备忘录。"
+    got = rule_entities(text, [(text.index("公司"), text.index("签订"), "ORG")])
+    assert ("陕西通家汽车股份有限公司", "ORG") in [x[:2] for x in got]
+
+
+def test_a_model_place_before_an_industry_word_is_a_company(rule_entities):
+    text = "银河娱乐第三季盈利上升。"
+    assert rule_entities(text, [(0, 2, "GPE")])[0][:2] == ("银河娱乐", "ORG")
+    text = "中国汽车市场回暖。"  # a known place before a noun
+    assert ("银河娱乐", "ORG") not in [x[:2] for x in rule_entities(text, [(0, 2, "GPE")])]
+    assert rule_entities(text, [(0, 2, "GPE")])[0][:2] == ("中国", "GPE")
+
+
+def test_a_generic_noun_after_a_description_on_word_edges_is_no_name(rule_entities):
+    text = "高瓴资本领投一家生物科技公司的B轮融资。"
+    got = rule_entities(text, [(text.index("生物"), text.index("的"), "ORG")])
+    assert [x[0] for x in got] == ["高瓴资本"]

@@ -132,7 +132,9 @@ class EntityMatcher:
         self.byline_rx = rxcache.compile(
             r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
             r")\s?[|｜:：]\s?(?P<name>[^\s|｜]{1,12})", regex.M)
-        self.suffix_strength = {x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
+        self.industry = frozenset(e.org_suffixes_industry)
+        self.suffix_strength = ({x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
+                                | {x: False for x in self.industry})
         self.suffix_lengths = sorted({len(x) for x in self.suffix_strength}, reverse=True)
         self.suffix_last = frozenset(x[-1] for x in self.suffix_strength)
         self.weak_max_freq = e.org_weak_max_freq
@@ -201,6 +203,7 @@ class EntityMatcher:
         self.listed = self._listed_automaton(listed)
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
         self.listed_name_goes_on = frozenset(e.listed_name_goes_on)
+        self.company_word_set = self.industry | frozenset(e.listed_name_goes_on)
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
         self.paren_rx = rxcache.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
@@ -270,16 +273,22 @@ class EntityMatcher:
                 # not 美国SEC: a regulator's place only says which one)
                 m = self._model_org(text, s, e, inside[-1])
             elif (len(inside) == 1 and first.start == s and first.rule == "entity.org_suffix"
-                  and (text[s:e].endswith(self.legal_forms) or not self.suffix_strength.get(
-                      self._suffix_of(text[s:first.end]), True))):
+                  and (text[s:e].endswith(self.legal_forms) or self._suffix_of(text[s:first.end]) in self.industry)):
                 # case 3: a suffix rule stopped at the first suffix, the model runs on to the legal form
-                # (中国南水北调集团水务投资有限公司), or on from a weak one (山东电力投资公司, 广西航运学校)
+                # (中国南水北调集团水务投资有限公司), or on from an industry word (广西航运学校)
                 m = self._model_org(text, s, e, first)
             elif (first.start == s and first.fields["label"] == "ORG"
                   and all(x.fields["label"] == "GPE" for x in inside[1:]) and self._unit(text[first.end:e])):
                 # case 3: a unit of a known organisation is an organisation of its own (招商银行东直门支行,
                 # 建设银行广东省分行, 清华大学心理学系, 中国银行业协会)
                 m = self._model_org(text, s, e, first)
+            elif text.endswith(self.legal_forms, s, e) and all(
+                    x.rule == "entity.org_suffix" or x.fields["label"] == "GPE" for x in inside) and not (
+                    inside[-1].end == e and self._stop_between(s, inside[-1].start, tok_at or {})):
+                # case 3: a registered name the model reads whole around the suffix rules' guesses inside it
+                # (北京鹏龙星徽汽车销售服务有限公司 around 龙星徽汽车, 上海圣博华康投资管理有限公司 around 管理有限公司);
+                # not over a stop word before a rule's name that ends there (参股公司|陕西通家汽车股份有限公司)
+                m = self._model_mention(text, s, e, label)
             elif any(x.rule in _BY_CUE for x in inside) and all(
                     x.rule in _BY_CUE or x.fields["label"] == "GPE" for x in inside):
                 # case 3: a listed company's short name or a Latin name inside a longer organisation is part of
@@ -302,6 +311,8 @@ class EntityMatcher:
             s, e, label = self._trim(text, s, e, label, tok_at)
             if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
                 label = "ORG"  # 九龙仓置业, 北京汽车: a company's ending, not a place's
+            elif label == "GPE" and self._company_word_after(text, s, e, tok_at):
+                s, e, label = s, tok_at[e][2], "ORG"  # 银河 + 娱乐: the name of a company, not a place
             cue = label in ("PERSON", "ORG") and self._company_cue(text, e)
             if label == "PERSON" and (cue or text.startswith(self.person_not_before, e)):
                 label = "ORG"
@@ -320,6 +331,28 @@ class EntityMatcher:
     def _suffix_of(self, name: str) -> str | None:
         """The organisation suffix `name` ends in (the longest), if any."""
         return next((name[-n:] for n in self.suffix_lengths if name[-n:] in self.suffix_strength), None)
+
+    def _stop_between(self, s: int, e: int, tok_at) -> bool:
+        """A word of `org_stop` (公司, 的, 与) among the tokens from `s` to `e`, or no token edge at `s`."""
+        pos = s
+        while pos < e:
+            tok = tok_at.get(pos)
+            if tok is None:
+                return True
+            if tok[0] in self.org_stop:
+                return True
+            pos = tok[2]
+        return False
+
+    def _company_word_after(self, text: str, s: int, e: int, tok_at) -> bool:
+        """A model "place" no gazetteer or dictionary knows as one, right before an industry or company word
+        (`org_suffixes_industry`, `listed_name_goes_on`) where the name ends (`_name_ends`): 银河娱乐, 长和实业. A
+        known place there is a place before a noun (中国汽车市场); 资本 and 投资 are nouns too (阿拉伯资本的投入)."""
+        nxt = tok_at.get(e)
+        name = text[s:e]
+        return (nxt is not None and len(nxt[0]) >= 2 and nxt[0] in self.company_word_set and e - s >= 2
+                and name not in self.places and name not in self._dict_places()
+                and self._name_ends(text, nxt[2], tok_at))
 
     def _company_name(self, name: str) -> bool:
         """`name` ends in a company's word of two or more characters (`org_kind_suffixes`: 置业, 汽车, 实业) after
@@ -416,7 +449,9 @@ class EntityMatcher:
         tags as a name (西门子公司, 迪斯尼公司), or ends in a legal form (新疆风能有限责任公司). 英国石油公司 is lost:
         the price of 同业公司."""
         name = text[s:e]
-        noun = next((x for x in self.generic_nouns if name.endswith(x)), None)
+        nouns = [x for x in self.generic_nouns if name.endswith(x)]
+        # the longest noun whose head ends on a word's edge: 生物科技|公司, not 生物|科技公司
+        noun = next((x for x in nouns if e - len(x) in tok_at), nouns[0] if nouns else None)
         if noun is None or name.endswith(self.legal_forms):
             return False  # a legal form (有限责任公司, 股份有限公司) ends a registered name, never a description
         if self.role_rx.match(text, e):
@@ -444,7 +479,8 @@ class EntityMatcher:
     def _generic_org(self, name: str) -> bool:
         """Only generic heads, places and suffixes (本公司, 子公司, 香港子公司, 审计委员会), or a determiner
         before a suffix inside (指本公司, 审阅本公司). Places and a suffix alone, with no generic head, name
-        an institution of that place (辽宁大学, 天津日报, 北京银行) unless the suffix is a weak one (中国科技)."""
+        an institution of that place (辽宁大学, 天津日报, 北京银行, 大理药业) unless the suffix is a weak one
+        (中国科技)."""
         if self.determiner_suffix.search(name):
             return True
         rest, parts = name, []
@@ -459,7 +495,8 @@ class EntityMatcher:
             else:
                 return False
         if (len(parts) >= 2 and all(x in self.places for x in parts[:-1]) and parts[-1] not in self.places
-                and parts[-1] in self.merge_suffixes and self.suffix_strength.get(parts[-1], True)
+                and parts[-1] in self.merge_suffixes
+                and (self.suffix_strength.get(parts[-1], True) or parts[-1] in self.industry)
                 and not any(x in self.generic_heads for x in parts)):
             return False
         return True
@@ -971,12 +1008,14 @@ class EntityMatcher:
                     bracket_chars = len(tokens[j + 1][0]) + 2
                     continue
                 in_legal_name = j == suffix_at and w in self.legal_name_words and suffix in self.legal_forms
+                if w in self.legal_name_words and not in_legal_name and suffix in self.legal_forms:
+                    break  # 圣博华康投资|管理有限公司: 投资 is inside the name, which begins further back (the model's)
                 if (w in self.org_stop and not in_legal_name) or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit():
                     bounded = True
                     break
                 if i - j - located >= (4 if strong else 2):
                     break
-                if not strong and not (w.isascii() or self.freq(w) <= self.weak_max_freq or w in self.places):
+                if not strong and not self._weak_head_word(w, suffix):
                     bounded = True  # a common word ends a weak-suffix name
                     break
                 parts.insert(0, w)
@@ -987,14 +1026,23 @@ class EntityMatcher:
                 continue
             if all(p in self.merge_suffixes or p in self.generic_heads or p.startswith("(") for p in parts):
                 continue  # 股份 + 有限公司 after a bracket: a legal form, no name
-            if not strong and not all(p.isascii() or self.freq(p) <= self.weak_max_freq or p in self.places
-                                      for p in parts):
+            if not strong and not all(self._weak_head_word(p, suffix) for p in parts):
                 continue
+            if (suffix in self.industry and all(p in self.places or p in self._dict_places() for p in parts)
+                    and not self.role_rx.match(text, e)):
+                continue  # 中国汽车, 美国娱乐: a place's industry (山东航空副董事长 is a company: a role is held in one)
             if (e - start - len(suffix) < 2 or e - start > 18 + bracket_chars
                     or text[e - len(suffix) - 1] in self.not_after_head):
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
+
+    def _weak_head_word(self, w: str, suffix: str) -> bool:
+        """A word that may begin a name with a weak suffix: Latin, a word jieba's dictionary does not know, a place,
+        or before an industry word one the dictionary tags as a name (新鸿基 nr, 国泰 nz: 新鸿基地产, 国泰航空; not
+        天虹 in 天虹科技大厦); a common word ends the name (电能实业 is left to the model)."""
+        return (w.isascii() or self.freq(w) <= self.weak_max_freq or w in self.places
+                or (suffix in self.industry and w in self._proper()))
 
     def _place_headed(self, text, tokens, i, head, suffix) -> Mention | None:
         """An organisation named by the places before its suffix (`org_suffixes_place_headed`: 北京市政府,
@@ -1100,9 +1148,9 @@ class EntityMatcher:
 
 
 def _cuts_latin_word(text: str, s: int, e: int) -> bool:
-    """[s, e) begins or ends between two Latin letters of one word, hyphens included: Mobile in T-Mobile (a
-    letter after digits may begin a word: 沙尔克04vs)."""
-    def joined(i: int) -> bool:  # text[i-1] and text[i] belong to one Latin word
+    """[s, e) begins or ends at the hyphen of a Latin word: Mobile in T-Mobile. (Letters run together are no
+    sign: sports results write vsac米兰 for "vs AC米兰".)"""
+    def joined(i: int) -> bool:  # text[i-1] and text[i] belong to one hyphenated Latin word
         if i <= 0 or i >= len(text):
             return False
         a, b = text[i - 1], text[i]
@@ -1110,5 +1158,5 @@ def _cuts_latin_word(text: str, s: int, e: int) -> bool:
             return i >= 2 and _LETTER.match(text[i - 2]) is not None and _LETTER.match(b) is not None
         if b == "-":
             return i + 1 < len(text) and _LETTER.match(a) is not None and _LETTER.match(text[i + 1]) is not None
-        return _LETTER.match(a) is not None and _LETTER.match(b) is not None
+        return False
     return joined(s) or joined(e)

@@ -31,6 +31,7 @@ class EntityRules(Strict):
     compound_surnames: list[str]
     org_suffixes_strong: list[str]
     org_suffixes_weak: list[str]
+    org_suffixes_industry: list[str] = Field(default_factory=list)
     org_weak_max_freq: int
     org_generic_heads: list[str]
     org_stop: list[str]

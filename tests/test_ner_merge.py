@@ -409,3 +409,16 @@ def test_a_generic_noun_after_a_description_on_word_edges_is_no_name(rule_entiti
     text = "高瓴资本领投一家生物科技公司的B轮融资。"
     got = rule_entities(text, [(text.index("生物"), text.index("的"), "ORG")])
     assert [x[0] for x in got] == ["高瓴资本"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("1998年于同济大学工程学研究生班学习。", "同济大学"),
+    ("他1997年至今牡丹江水泥集团有限责任公司总经理。", "牡丹江水泥集团有限责任公司"),
+    ("女士在本公司控股股东巨田证券有限公司任财务总监。", "巨田证券有限公司"),
+])
+def test_a_suffix_rule_name_stops_at_time_and_function_words(rule_entities, text, name):
+    assert (name, "ORG") in [x[:2] for x in rule_entities(text)]
+
+
+def test_a_suffix_rule_name_never_takes_in_a_person_with_an_honorific(rule_entities):
+    assert "周先生大学" not in [x[0] for x in rule_entities("周先生大学学历。")]

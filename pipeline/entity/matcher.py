@@ -129,6 +129,7 @@ class EntityMatcher:
         self.role_rx = rxcache.compile("|".join(regex.escape(t) for t in sorted(
             [t for t in e.titles_before if not t.isascii()] + list(e.org_roles_after), key=len, reverse=True)))
         self.honorific_rx = rxcache.compile("|".join(regex.escape(t) for t in e.titles_after))
+        self.titles_after = tuple(e.titles_after)
         self.byline_rx = rxcache.compile(
             r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
             r")\s?[|｜:：]\s?(?P<name>[^\s|｜]{1,12})", regex.M)
@@ -1010,7 +1011,10 @@ class EntityMatcher:
                 in_legal_name = j == suffix_at and w in self.legal_name_words and suffix in self.legal_forms
                 if w in self.legal_name_words and not in_legal_name and suffix in self.legal_forms:
                     break  # 圣博华康投资|管理有限公司: 投资 is inside the name, which begins further back (the model's)
-                if (w in self.org_stop and not in_legal_name) or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit():
+                if ((w in self.org_stop and not in_legal_name) or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit()
+                        or (w[0] in "年月" and j >= 2 and tokens[j - 2][0][-1:].isdigit())  # 1998|年于|同济大学
+                        or w.endswith(self.titles_after)):  # 周先生|大学
+
                     bounded = True
                     break
                 if i - j - located >= (4 if strong else 2):

@@ -422,3 +422,14 @@ def test_a_suffix_rule_name_stops_at_time_and_function_words(rule_entities, text
 
 def test_a_suffix_rule_name_never_takes_in_a_person_with_an_honorific(rule_entities):
     assert "周先生大学" not in [x[0] for x in rule_entities("周先生大学学历。")]
+
+
+def test_hong_kong_and_taiwan_titles_market_words_and_the_investor_conference(rule_entities):
+    got = rule_entities("香港交易所行政总裁陈翊庭表示,市场回暖。")
+    assert [x[:2] for x in got][:2] == [("香港交易所", "ORG"), ("陈翊庭", "PERSON")]
+    got = rule_entities("联发科执行长蔡力行出席活动。")
+    assert ("蔡力行", "PERSON") in [x[:2] for x in got]
+    text = "恒指收市报17500点,北水今日净买入港股。"
+    assert rule_entities(text, [(0, 2, "ORG"), (text.index("北水"), text.index("北水") + 2, "GPE")]) == []
+    text = "台积电董事长在法说会上表示。"
+    assert ("法", "GPE") not in [x[:2] for x in rule_entities(text, [(text.index("法"), text.index("法") + 1, "GPE")])]

@@ -433,3 +433,14 @@ def test_hong_kong_and_taiwan_titles_market_words_and_the_investor_conference(ru
     assert rule_entities(text, [(0, 2, "ORG"), (text.index("北水"), text.index("北水") + 2, "GPE")]) == []
     text = "台积电董事长在法说会上表示。"
     assert ("法", "GPE") not in [x[:2] for x in rule_entities(text, [(text.index("法"), text.index("法") + 1, "GPE")])]
+
+
+def test_people_around_titles_honorifics_and_bylines(rule_entities):
+    text = "银行业总监刘海亮认为,风险可控。"
+    got = rule_entities(text, [(text.index("刘"), text.index("认为"), "PERSON")])
+    assert ("刘海亮", "PERSON") in [x[:2] for x in got]  # the model's third character after a title
+    assert ("金庸", "PERSON") in [x[:2] for x in rule_entities("金庸老先生的15部小说。")]
+    assert [x for x in rule_entities("银行方面已经向陈先生表示了歉意。") if x[1] == "PERSON"] == []
+    text = "本报记者梅建明文/摄"
+    got = rule_entities(text, [(text.index("梅"), text.index("/"), "PERSON")])
+    assert ("梅建明", "PERSON") in [x[:2] for x in got]

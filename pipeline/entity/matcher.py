@@ -251,6 +251,14 @@ class EntityMatcher:
                 added.append(self._model_mention(text, s, e, label))
                 continue
             inside = [rules[i] for i in sorted(hit, key=lambda i: rules[i].start)]
+            if (label == "PERSON" and len(inside) == 1 and inside[0].rule == "entity.person_after_title"
+                    and inside[0].start == s and e == inside[0].end + 1 == s + 3 and _HAN.match(text[s:e])
+                    and text[e - 1] not in self.person_not_last):
+                # case 2, except: a titled name the segmenter cut after two characters, which the model reads
+                # as three (刘海|亮 after 总监: 刘海亮)
+                dropped |= hit
+                added.append(self._person(inside[0].rule, text, s, e))
+                continue
             if (label == "ORG" and len(inside) == 1 and inside[0].rule == "entity.org_suffix"
                     and inside[0].start < s and inside[0].end == e):
                 # case 2, except: the model's start for an organisation a suffix rule ran too far back for
@@ -310,6 +318,8 @@ class EntityMatcher:
         out = []
         for s, e, label in model_spans:
             s, e, label = self._trim(text, s, e, label, tok_at)
+            if label == "PERSON" and e - s >= 3 and text[e - 1] == "文" and text[e:e + 1] in ("/", "／"):
+                e -= 1  # 记者梅建明文/摄: 文 is the byline's "text by"
             if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
                 label = "ORG"  # 九龙仓置业, 北京汽车: a company's ending, not a place's
             elif label == "GPE" and self._company_word_after(text, s, e, tok_at):
@@ -894,12 +904,17 @@ class EntityMatcher:
     def _name_before(self, text: str, pos: int, tok_end) -> tuple[int, int] | None:
         tok = tok_end.get(pos)
         if tok and 2 <= len(tok[0]) <= 3 and _HAN.match(tok[0]) and self._surname_len(text, tok[1]):
-            return tok[1], pos
+            return None if self._word_and_surname(tok[0]) else (tok[1], pos)
         for n in (3, 2):
             s = pos - n
             if s >= 0 and _HAN.match(text[s:pos]) and self._surname_len(text, s):
-                return s, pos
+                return None if self._word_and_surname(text[s:pos]) else (s, pos)
         return None
+
+    def _word_and_surname(self, name: str) -> bool:
+        """Two characters that are a function word and a surname alone, not a name: 向薛 in 向薛女士 ("to Ms
+        Xue"; a surname alone is no person)."""
+        return len(name) == 2 and name[0] in self.person_not_last and name[1] in self.surnames
 
     def _people(self, text, tok_at, tok_end) -> list[Mention]:
         out = []

@@ -444,3 +444,9 @@ def test_people_around_titles_honorifics_and_bylines(rule_entities):
     text = "本报记者梅建明文/摄"
     got = rule_entities(text, [(text.index("梅"), text.index("/"), "PERSON")])
     assert ("梅建明", "PERSON") in [x[:2] for x in got]
+
+
+def test_a_day_of_the_week_is_no_person(rule_entities):
+    text = "若斯潘总理周二晚表示,协议迎来新阶段。"
+    got = rule_entities(text, [(text.index("周"), text.index("表示"), "PERSON")])
+    assert "周二晚" not in [x[0] for x in got]

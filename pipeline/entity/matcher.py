@@ -25,8 +25,8 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    gazetteer knows the Latin names that matter), a person that is not Han characters (B端), white space,
    brackets, quotes or sentence punctuation inside, and generic organisations: a
    span that is only a determiner or generic head (本, 该, 子, 审计 in `org_generic_heads`), places and
-   organisation suffixes (本公司, 本集团, 子公司, 香港子公司, 审计委员会); a span that begins or ends inside a
-   Latin word (Mobile股份 in T-Mobile股份).
+   organisation suffixes (本公司, 本集团, 子公司, 香港子公司, 审计委员会); a span that begins or ends at the
+   hyphen of a Latin word (Mobile股份 in T-Mobile股份).
 1. A model span equal to a rule's span is the rule's: a gazetteer alias keeps its canonical `norm`,
    `kind` and label (the model saying PERSON for a known company changes nothing), a titled person or a
    byline keeps its pattern rule id.
@@ -145,6 +145,7 @@ class EntityMatcher:
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
         self.org_cut_before = frozenset(e.model_org_cut_before)
+        self.time_or_verb_words = tuple(sorted(self.org_cut_before, key=len, reverse=True))
         self.org_organs = tuple(e.model_org_organs)
         self.person_not_before = tuple(e.person_not_before)
         self.described_before = frozenset(e.described_org_before)
@@ -320,6 +321,8 @@ class EntityMatcher:
             s, e, label = self._trim(text, s, e, label, tok_at)
             if label == "PERSON" and e - s >= 3 and text[e - 1] == "文" and text[e:e + 1] in ("/", "／"):
                 e -= 1  # 记者梅建明文/摄: 文 is the byline's "text by"
+            if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
+                continue  # 周二晚: a day, not 周 the surname (`model_org_cut_before`)
             if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
                 label = "ORG"  # 九龙仓置业, 北京汽车: a company's ending, not a place's
             elif label == "GPE" and self._company_word_after(text, s, e, tok_at):

@@ -147,3 +147,29 @@ def test_a_listed_name_and_an_industry_word_where_the_name_ends_are_the_companys
     assert ("中华航空", "ORG") in [x[:2] for x in rule_entities("据公开的中华航空的正式申明。")]
     assert "联合汽车" not in [x[0] for x in rule_entities("客户包括博世、联合汽车电子、华域汽车。")]
     assert "平安银行保险" not in [x[0] for x in rule_entities("持卡人的平安银行保险信用卡遭盗用。")]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("三盛教育(300282)公告称,公司拟转让子公司。", "三盛教育"),
+    ("7月15日,诺辉健康(HK06606,股价24.25港元)发布盈利预告。", "诺辉健康"),
+    ("*ST未来(600532)收到问询函。", "*ST未来"),
+])
+def test_a_name_before_its_stock_code_is_a_listed_company_on_any_exchange(rule_entities, text, name):
+    assert (name, "ORG", "entity.coded_name") in [(x[0], x[1], x[3]) for x in rule_entities(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "而发卡量超过500万张的则有交通银行(601328.sh)、广发。",  # a known name keeps its edges: not 则有交通银行
+    "上证指数(000001)收涨1%。",  # an index
+    "该公司(600000)股价下跌。",  # a generic noun
+])
+def test_no_coded_name_across_a_known_name_an_index_or_a_generic_noun(rule_entities, text):
+    assert "entity.coded_name" not in [x[3] for x in rule_entities(text)]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("公司孙公司天海精锻已深入开展建设。", "天海精锻"),
+    ("公司控股子公司建泰建设于近日收到了中标通知书。", "建泰建设"),
+])
+def test_a_subsidiarys_name_between_the_word_and_what_it_did(rule_entities, text, name):
+    assert (name, "ORG") in [x[:2] for x in rule_entities(text)]

@@ -79,12 +79,16 @@ _CODE_AFTER = regex.compile(
 # a run of Latin words (letters, digits and & . - ' inside), one space between words
 _LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
+_NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
 _LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
 _DIGIT_OR_DASH = regex.compile(r"\d|-$")
 _SHORT_ACRONYM = regex.compile(r"[A-Z]{2,3}")
 _LATIN_PERSON = regex.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")  # one word of a person's name: Aravind, Jean-Luc
 # rule names found by a word list and a cue, not an exact alias: a longer model organisation around them wins
-_BY_CUE = ("entity.listed", "entity.latin_name")
+_BY_CUE = ("entity.listed", "entity.latin_name", "entity.coded_name")
+# a stock code in brackets right after a name, closed or going on with a comma (诺辉健康(HK06606,股价...))
+_CODE_IN_BRACKETS = regex.compile(
+    r"\((?:(?:股票|证券|港股|台股)?(?:代码|代号)[:：]?\s?)?(?:(?:SH|SZ|BJ|HK)[.:]?)?\d{4,6}(?:[.-](?i:SH|SZ|BJ|HK|TW|TWO|SS))?[),，]")
 _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ", "和 ", " 和", "与 ", " 与")
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
@@ -221,6 +225,7 @@ class EntityMatcher:
         gazetteer = self._inside_words(self._gazetteer(text, tok_at, ends), tokens)
         orgs = self._not_swallowing(text, self._orgs(text, tokens), gazetteer)
         listed = self._listed(text, tok_at, ends)
+        listed += self._coded_names(text, tok_end, {m.end for m in gazetteer + listed if m.fields["label"] == "ORG"})
         latin, latin_rest = self._latin_names(text)
         chosen = self._branches(text, select_longest(
             gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens)))
@@ -767,6 +772,44 @@ class EntityMatcher:
         return (len(parts) > 1 and parts[-1] in self.listed_heads
                 and all(self._common(p) or p in self.places or p in self._dict_places() for p in parts[:-1]))
 
+    def _coded_names(self, text: str, tok_end, known_ends) -> list[Mention]:
+        """A name right before its stock code in brackets is a listed company's, on any exchange, whether the
+        exchanges' lists hold it or not (三盛教育(300282), 中青旅(SH600138), 诺辉健康(HK06606,股价…)): one to three
+        tokens back to a boundary (the start, punctuation, `org_stop`, a time word), not a generic noun, an index
+        or a fund, and none where a known organisation ends (则有|交通银行(601328)). A frequent one-character word
+        on the way (有, 如, 则) leaves the name's start unknown: nothing is found."""
+        out = []
+        for m in _CODE_IN_BRACKETS.finditer(text):
+            e = m.start()
+            if e in known_ends:
+                continue
+            parts, pos, unsure = [], e, False
+            while len(parts) < 3:
+                tok = tok_end.get(pos)
+                if tok is None or not _NAME_TOKEN.match(tok[0]) or tok[0] in self.org_stop or tok[0] in self.org_cut_before:
+                    break
+                if len(tok[0]) == 1 and self.freq(tok[0]) > 20000:
+                    unsure = True
+                    break
+                parts.insert(0, tok[0])
+                pos = tok[1]
+            else:
+                prev = tok_end.get(pos)
+                unsure = prev is not None and _NAME_TOKEN.match(prev[0]) is not None and prev[0] not in self.org_stop
+            if unsure:
+                continue
+            star = tok_end.get(pos)
+            if parts and parts[0] == "ST" and star is not None and star[0] == "*":
+                parts.insert(0, "*")
+                pos = star[1]
+            name = "".join(parts)
+            if (len(name) < 2 or name in self.generic_heads or name in self.generic_nouns or name in self.org_stop
+                    or name in self.latin_not_names or any(w in name for w in self.index_words) or self._market_word(name)
+                    or all(self._common(p) for p in parts if _HAN.match(p)) and len(parts) == 1 and self.freq(name) > 1000):
+                continue
+            out.append(self._mention("entity.coded_name", pos, e, "ORG", name, "company"))
+        return out
+
     def _listed_cue(self, text: str, s: int, e: int) -> bool:
         """A listed company's cue around a name: a share-price or investor-relations word after it (or after
         its list: `_company_cue`), a noun only a company has (`person_not_before`: 统一月营收), its stock code in
@@ -953,6 +996,7 @@ class EntityMatcher:
                 s, e = parts[0][1], parts[-1][2]
                 if (2 <= e - s <= 8 and all(_HAN.match(w) and w not in self.org_stop and w not in self.generic_heads
                                             and not self.title_rx.fullmatch(w) for w, _, _ in parts)
+                        and parts[-1][0][-1] not in self.person_not_last and parts[-1][0][-1] != "于"  # 罗欣于|近日
                         and not all(self._common(w) for w, _, _ in parts)):
                     out.append(self._mention("entity.described", s, e, "ORG", "".join(w for w, _, _ in parts), None))
                 break

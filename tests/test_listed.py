@@ -173,3 +173,19 @@ def test_no_coded_name_across_a_known_name_an_index_or_a_generic_noun(rule_entit
 ])
 def test_a_subsidiarys_name_between_the_word_and_what_it_did(rule_entities, text, name):
     assert (name, "ORG") in [x[:2] for x in rule_entities(text)]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("特力A:制定减免部分物业租金方案。", "特力A"),
+    ("深纺织A(000045)公告称。", "深纺织A"),
+    ("ST新海:参股公司签订备忘录。", "ST新海"),
+    ("*ST未来:拟以支付现金的方式收购。", "*ST未来"),
+    ("ST天山公告,公司6月销售回升。", "ST天山"),
+])
+def test_short_names_by_their_share_class_letter_or_risk_mark(rule_entities, text, name):
+    assert (name, "ORG", "entity.coded_name") in [(x[0], x[1], x[3]) for x in rule_entities(text)]
+
+
+@pytest.mark.parametrize("text", ["肝脏内有一种被称为储存维生素A的细胞。", "暂停A、B类份额申购。", "港股通A股ETF上涨。"])
+def test_no_short_name_from_a_letter_after_common_words(rule_entities, text):
+    assert "entity.coded_name" not in [x[3] for x in rule_entities(text)]

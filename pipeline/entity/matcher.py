@@ -79,6 +79,8 @@ _CODE_AFTER = regex.compile(
 # a run of Latin words (letters, digits and & . - ' inside), one space between words
 _LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
+_SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特力A:, 深纺织A(000045)
+_RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
 _LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
 _DIGIT_OR_DASH = regex.compile(r"\d|-$")
@@ -773,42 +775,85 @@ class EntityMatcher:
                 and all(self._common(p) or p in self.places or p in self._dict_places() for p in parts[:-1]))
 
     def _coded_names(self, text: str, tok_end, known_ends) -> list[Mention]:
-        """A name right before its stock code in brackets is a listed company's, on any exchange, whether the
-        exchanges' lists hold it or not (三盛教育(300282), 中青旅(SH600138), 诺辉健康(HK06606,股价…)): one to three
-        tokens back to a boundary (the start, punctuation, `org_stop`, a time word), not a generic noun, an index
-        or a fund, and none where a known organisation ends (则有|交通银行(601328)). A frequent one-character word
-        on the way (有, 如, 则) leaves the name's start unknown: nothing is found."""
+        """Listed companies' names by the form of a stock's short name, on any exchange, whether the exchanges'
+        lists hold them or not: a name right before its stock code in brackets (三盛教育(300282), 中青旅(SH600138),
+        诺辉健康(HK06606,股价…)), a Han name with its share-class letter before a colon, a bracket or what a company
+        did (特力A:, 深纺织A(000045); not common words alone: 维生素A), a name under a
+        risk mark before punctuation or a share-price word (ST新海:, *ST未来(600532)). The name is one to three
+        tokens back to a boundary (`_name_back`); none where a known organisation ends (则有|交通银行(601328))."""
         out = []
+        ends = []
         for m in _CODE_IN_BRACKETS.finditer(text):
-            e = m.start()
-            if e in known_ends:
-                continue
-            parts, pos, unsure = [], e, False
-            while len(parts) < 3:
-                tok = tok_end.get(pos)
-                if tok is None or not _NAME_TOKEN.match(tok[0]) or tok[0] in self.org_stop or tok[0] in self.org_cut_before:
+            ends.append((m.start(), m.start()))
+        for m in _SHARE_LETTER.finditer(text):
+            if (text[m.end():m.end() + 1] in (":", "：", "(", "（") or self._company_cue(text, m.end())
+                    or self._said_next(text, m.end(), tok_end)):
+                ends.append((m.start(), -m.end()))  # negative: a share letter
+        for m in _RISK_MARKED.finditer(text):
+            for e in range(m.end() + 2, min(m.end() + 4, len(text)) + 1):  # the shortest name that ends a word
+                if e in tok_end and (not _HAN_CHAR.match(text, e) or self._company_cue(text, e)
+                                     or text.startswith(self.person_not_before, e) or self._said_next(text, e, tok_end)):
+                    ends.append((e, e))
                     break
-                if len(tok[0]) == 1 and self.freq(tok[0]) > 20000:
-                    unsure = True
-                    break
-                parts.insert(0, tok[0])
-                pos = tok[1]
-            else:
-                prev = tok_end.get(pos)
-                unsure = prev is not None and _NAME_TOKEN.match(prev[0]) is not None and prev[0] not in self.org_stop
-            if unsure:
+        done = set()
+        for e, stop in ends:
+            letter, stop = stop < 0, abs(stop)
+            if e in known_ends or stop in done:
                 continue
-            star = tok_end.get(pos)
-            if parts and parts[0] == "ST" and star is not None and star[0] == "*":
-                parts.insert(0, "*")
-                pos = star[1]
-            name = "".join(parts)
-            if (len(name) < 2 or name in self.generic_heads or name in self.generic_nouns or name in self.org_stop
-                    or name in self.latin_not_names or any(w in name for w in self.index_words) or self._market_word(name)
-                    or all(self._common(p) for p in parts if _HAN.match(p)) and len(parts) == 1 and self.freq(name) > 1000):
+            start = self._name_back(text, e, tok_end)
+            if start is None:
                 continue
-            out.append(self._mention("entity.coded_name", pos, e, "ORG", name, "company"))
+            headline = (start == 0 or text[start - 1] == "\n") and text[stop:stop + 1] in (":", "：")
+            if (letter and not headline and not _CODE_IN_BRACKETS.match(text, stop)
+                    and all(self._common(w) and w not in self._dict_orgs() for w in self._words(start, e, tok_end))):
+                continue  # 暂停A, 维生素A: a class or a vitamin; 特力A: heading a line, 深纺织A(000045) with its code
+            name = text[start:stop]
+            parts = name[: len(name) - (stop - e)]
+            if (len(parts) < 2 or parts in self.generic_heads or parts in self.generic_nouns or parts in self.org_stop
+                    or parts in self.latin_not_names or any(w in parts for w in self.index_words)
+                    or self._market_word(parts) or (self._common(parts) and self.freq(parts) > 1000)):
+                continue
+            done.add(stop)
+            out.append(self._mention("entity.coded_name", start, stop, "ORG", name, "company"))
         return out
+
+    @staticmethod
+    def _words(s: int, e: int, tok_end) -> list[str]:
+        """The tokens from `s` to `e` (which end and begin tokens), read back from `e`."""
+        out, pos = [], e
+        while pos > s:
+            tok = tok_end.get(pos)
+            if tok is None:
+                break
+            out.append(tok[0])
+            pos = tok[1]
+        return out
+
+    def _said_next(self, text: str, e: int, tok_end) -> bool:
+        """The word at `e` is one of what a described company did (`described_org_after`: 公告, 宣布)."""
+        return any(text.startswith(w, e) for w in self.described_after)
+
+    def _name_back(self, text: str, e: int, tok_end) -> int | None:
+        """Where a short name that ends at `e` begins: one to three tokens back (Han words, Latin words, a risk mark
+        ST or *ST) to a boundary (the start, punctuation, `org_stop`, a time word). None when there is no boundary
+        within three tokens, or a frequent one-character word (有, 如, 则) on the way leaves the start unknown."""
+        parts, pos = 0, e
+        while parts < 3:
+            tok = tok_end.get(pos)
+            if tok is None or not _NAME_TOKEN.match(tok[0]) or tok[0] in self.org_stop or tok[0] in self.org_cut_before:
+                break
+            if len(tok[0]) == 1 and self.freq(tok[0]) > 20000:
+                return None
+            parts += 1
+            pos = tok[1]
+        else:
+            prev = tok_end.get(pos)
+            if prev is not None and _NAME_TOKEN.match(prev[0]) is not None and prev[0] not in self.org_stop:
+                return None
+        star = tok_end.get(pos)
+        if text.startswith("ST", pos) and star is not None and star[0] == "*":
+            pos = star[1]
+        return pos if parts else None
 
     def _listed_cue(self, text: str, s: int, e: int) -> bool:
         """A listed company's cue around a name: a share-price or investor-relations word after it (or after

@@ -227,8 +227,9 @@ def test_a_name_that_ends_in_a_legal_form_is_no_description(match):
 
 def test_a_place_inside_a_common_word_is_no_place(match):
     got = match("发展中国家的经济增长，减少250亿挪威克朗，挪威央行发布报告。", [])
-    # not the 中国 of 发展中国家 nor the 挪威 of 挪威克朗; the 挪威 of 挪威央行 stands alone
-    assert [(t, lab) for t, lab, *_ in got if lab == "GPE"] == [("挪威", "GPE")]
+    # not the 中国 of 发展中国家 nor the 挪威 of 挪威克朗; the 挪威 of 挪威央行 names that central bank
+    assert [(t, lab) for t, lab, *_ in got if lab == "GPE"] == []
+    assert ("挪威央行", "ORG", "挪威央行") in [x[:3] for x in got]
 
 
 def test_a_known_organisation_its_places_and_a_branch_unit_are_one_branch(match):
@@ -450,3 +451,18 @@ def test_a_day_of_the_week_is_no_person(rule_entities):
     text = "若斯潘总理周二晚表示,协议迎来新阶段。"
     got = rule_entities(text, [(text.index("周"), text.index("表示"), "PERSON")])
     assert "周二晚" not in [x[0] for x in got]
+
+
+@pytest.mark.parametrize("text,name,norm", [
+    ("英国央行维持利率不变。", "英国央行", "英国央行"),  # not 中国人民银行, the norm of 央行 alone
+    ("中国央行开展逆回购操作。", "中国央行", "中国人民银行"),
+    ("香港金管局宣布上调基本利率。", "香港金管局", "香港金融管理局"),
+    ("新加坡金管局收紧货币政策。", "新加坡金管局", "新加坡金管局"),
+    ("美国商务部公布的数据显示。", "美国商务部", "美国商务部"),
+])
+def test_a_place_before_a_public_body_named_without_one_is_that_places_body(rule_entities, text, name, norm):
+    assert rule_entities(text)[0] == (name, "ORG", norm, "entity.place_body")
+
+
+def test_a_latin_alias_stays_apart_from_its_place(rule_entities):
+    assert [x[:2] for x in rule_entities("美国SEC起诉该公司。")] == [("美国", "GPE"), ("SEC", "ORG")]

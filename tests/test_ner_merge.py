@@ -466,3 +466,11 @@ def test_a_place_before_a_public_body_named_without_one_is_that_places_body(rule
 
 def test_a_latin_alias_stays_apart_from_its_place(rule_entities):
     assert [x[:2] for x in rule_entities("美国SEC起诉该公司。")] == [("美国", "GPE"), ("SEC", "ORG")]
+
+
+@pytest.mark.parametrize("text", ["全球央行纷纷加息。", "各国央行增持黄金储备。", "多家央行表示将继续收紧政策。", "美联储与其他央行协调行动。"])
+def test_a_public_body_in_general_is_no_entity(rule_entities, text):
+    """`generic_body_after`: not 中国人民银行, the norm of 央行 alone."""
+    got = rule_entities(text, [(text.index("央行"), text.index("央行") + 2, "ORG")])
+    assert "央行" not in [x[0] for x in got]
+    assert rule_entities("央行宣布降准。")[0] == ("央行", "ORG", "中国人民银行", "entity.gazetteer")

@@ -212,6 +212,7 @@ class EntityMatcher:
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
         self.listed_name_goes_on = frozenset(e.listed_name_goes_on)
         self.company_word_set = self.industry | frozenset(e.listed_name_goes_on)
+        self.generic_body_after = tuple(e.generic_body_after)
         self.place_prefixes = tuple(sorted({p for p in self.places if len(p) >= 2}, key=len, reverse=True))
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
         self.paren_rx = rxcache.compile(
@@ -329,6 +330,9 @@ class EntityMatcher:
             s, e, label = self._trim(text, s, e, label, tok_at)
             if label == "PERSON" and e - s >= 3 and text[e - 1] == "文" and text[e:e + 1] in ("/", "／"):
                 e -= 1  # 记者梅建明文/摄: 文 is the byline's "text by"
+            if (label == "ORG" and e - s <= 3 and text[s:e] in self.known_aliases
+                    and text.endswith(self.generic_body_after, max(0, s - 6), s)):
+                continue  # 多家央行: central banks in general (`generic_body_after`)
             if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
                 continue  # 周二晚: a day, not 周 the surname (`model_org_cut_before`)
             if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
@@ -726,6 +730,9 @@ class EntityMatcher:
                 continue
             if info.label == "PERSON" and self._name_goes_on(text, s, e, tok_at):
                 continue
+            if (info.kind == "regulator" and e - s <= 3 and _HAN.match(alias)
+                    and text.endswith(self.generic_body_after, max(0, s - 6), s)):
+                continue  # 全球央行, 各国央行, 其他央行: central banks in general, not 中国人民银行
             if info.label == "GPE" and alias[-1:] in self.place_cut and any(
                     text.startswith(w, e) for w in self.place_cut[alias[-1]]):
                 e -= 1  # 北京市级公共服务部门: the place is 北京, 市级 is "municipal level"

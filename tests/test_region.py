@@ -266,3 +266,19 @@ def test_ingest_with_a_feed_option_books_the_feeds_bare_yuan_in_its_currency(tmp
                                  "WHERE m.family = 'money' AND a.current").fetchall())
     assert {Path(k).relative_to(inbox).as_posix(): v for k, v in rows.items()} == {
         "cna/a.txt": "TWD", "misc/b.txt": "CNY"}, rows
+
+
+def test_a_body_named_without_its_place_is_the_regions_own(pipeline):
+    """`regional_aliases` in rules/entity.yaml: 证监会 in a Hong Kong article is the SFC, 央行 in a Taiwan one its
+    central bank; in a mainland article they stay the mainland's. Every region named there is one of
+    rules/region.yaml."""
+    def orgs(text, region=None):
+        return [(e.text, e.norm) for e in pipeline(text, region=region).entities if e.label == "ORG"]
+
+    assert orgs("證監會對一間券商作出譴責，並罰款300萬港元。") == [("證監會", "香港证监会")]
+    assert orgs("央行總裁表示，新台幣匯率維持穩定，台股上漲。") == [("央行", "台湾中央银行")]
+    assert orgs("证监会发布新规，A股市场反应积极。") == [("证监会", "中国证监会")]
+    assert orgs("证监会发布新规。", region="hong_kong") == [("证监会", "香港证监会")]
+    regions = set(yaml.safe_load(Path("rules/region.yaml").read_text(encoding="utf-8"))["regions"])
+    entity = yaml.safe_load(Path("rules/entity.yaml").read_text(encoding="utf-8"))
+    assert set(entity["regional_aliases"]) <= regions

@@ -44,7 +44,9 @@ def extract_entity(nlp, tokens: list[tuple[str, int, int]], regions=None) -> lis
 
 def run(ctx, nlp, found) -> list[Mention]:
     # the model reads prose: tables of SKIP_TABLES_FROM characters or more are left to the gazetteer
-    return extract_entity(nlp, ctx.tokens, ctx.prose_spans)
+    mentions = extract_entity(nlp, ctx.tokens, ctx.prose_spans)
+    matcher = nlp.get_pipe("zhnews_entities").matcher
+    return matcher.regional(ctx.norm.text, mentions, ctx.region)
 
 
 register(

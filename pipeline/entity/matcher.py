@@ -56,6 +56,7 @@ Then aliases and propagation run over rules and model together: `Kimi(月之暗�
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from dataclasses import dataclass
 
 import ahocorasick
@@ -213,6 +214,7 @@ class EntityMatcher:
         self.listed_name_goes_on = frozenset(e.listed_name_goes_on)
         self.company_word_set = self.industry | frozenset(e.listed_name_goes_on)
         self.generic_body_after = tuple(e.generic_body_after)
+        self.regional_aliases = {r: dict(m) for r, m in e.regional_aliases.items()}
         self.place_prefixes = tuple(sorted({p for p in self.places if len(p) >= 2}, key=len, reverse=True))
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
         self.paren_rx = rxcache.compile(
@@ -671,6 +673,20 @@ class EntityMatcher:
                     continue
                 if self._only_suffixes(text[first.end:m.end]) and first.start == m.start:
                     m = self._mention(m.rule, m.start, m.end, "ORG", first.fields["norm"], first.fields["kind"])
+            out.append(m)
+        return out
+
+    def regional(self, text: str, mentions: list[Mention], region: str | None) -> list[Mention]:
+        """The article's market region (`pipeline.region`) decides what a body named without its place is
+        (`regional_aliases`): 证监会 in a Hong Kong article is 香港证监会, 央行 in a Taiwan one 台湾中央银行."""
+        aliases = self.regional_aliases.get(region or "")
+        if not aliases:
+            return mentions
+        out = []
+        for m in mentions:
+            norm = aliases.get(text[m.start:m.end]) if m.rule == "entity.gazetteer" else None
+            if norm is not None:
+                m = dataclasses.replace(m, fields={**m.fields, "norm": norm})
             out.append(m)
         return out
 

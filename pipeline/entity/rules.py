@@ -67,6 +67,7 @@ class EntityRules(Strict):
     listed_ambiguous_heads: list[str] = Field(default_factory=list)
     listed_name_goes_on: list[str] = Field(default_factory=list)
     generic_body_after: list[str] = Field(default_factory=list)
+    regional_aliases: dict[str, dict[str, str]] = Field(default_factory=dict)
     latin_org_after_words: list[str] = Field(default_factory=list)
     latin_org_before_words: list[str] = Field(default_factory=list)
     latin_not_names: list[str] = Field(default_factory=list)

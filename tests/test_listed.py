@@ -189,3 +189,9 @@ def test_short_names_by_their_share_class_letter_or_risk_mark(rule_entities, tex
 @pytest.mark.parametrize("text", ["肝脏内有一种被称为储存维生素A的细胞。", "暂停A、B类份额申购。", "港股通A股ETF上涨。"])
 def test_no_short_name_from_a_letter_after_common_words(rule_entities, text):
     assert "entity.coded_name" not in [x[3] for x in rule_entities(text)]
+
+
+def test_a_listed_name_and_an_industry_word_before_a_title_are_one_name(rule_entities):
+    """Not 建投证券 (a weak suffix's name cut at the common word 中信) but 中信建投证券: a title ends a name."""
+    got = rule_entities("中信建投证券分析师指出,板块估值已处低位。")
+    assert got[0][:2] == ("中信建投证券", "ORG")

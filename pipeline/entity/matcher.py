@@ -791,12 +791,14 @@ class EntityMatcher:
 
     def _name_ends(self, text: str, e: int, tok_at) -> bool:
         """A name ending at `e` ends there: the text ends, or what follows is no Han word, or a word a name is
-        followed by (的, a function word of `person_not_last`, what a company did or has: `described_org_after`, `company_cues_after`, `person_not_before`;
+        followed by (的, a function word of `person_not_last`, a title or a role (中信建投证券分析师), what a company
+        did or has: `described_org_after`, `company_cues_after`, `person_not_before`;
         a time word or a verb of `model_org_cut_before`). Not 联合汽车 in 联合汽车电子, 平安银行 + 保险信用卡."""
         nxt = tok_at.get(e)
         if nxt is None or not _HAN_CHAR.match(nxt[0]):
             return True
-        return (nxt[0] == "的" or (len(nxt[0]) == 1 and nxt[0] in self.person_not_last) or nxt[0] in self.described_after or nxt[0] in self.org_cut_before or self._company_cue(text, e)
+        return (nxt[0] == "的" or (len(nxt[0]) == 1 and nxt[0] in self.person_not_last) or nxt[0] in self.described_after
+                or self.title_rx.match(text, e) is not None or self.role_rx.match(text, e) is not None or nxt[0] in self.org_cut_before or self._company_cue(text, e)
                 or text.startswith(self.person_not_before, e))
 
     def _ambiguous_listed(self, text: str, s: int, e: int, tok_at) -> bool:

@@ -474,3 +474,22 @@ def test_a_public_body_in_general_is_no_entity(rule_entities, text):
     got = rule_entities(text, [(text.index("央行"), text.index("央行") + 2, "ORG")])
     assert "央行" not in [x[0] for x in got]
     assert rule_entities("央行宣布降准。")[0] == ("央行", "ORG", "中国人民银行", "entity.gazetteer")
+
+
+def test_a_model_organisation_ends_before_a_count_or_an_adverb_and_a_time_word_alone_is_none(rule_entities):
+    text = "量钻石、四方达、黄河旋风4家公司发布了上半年业绩。"
+    got = rule_entities(text, [(text.index("黄河"), text.index("发布"), "ORG")])
+    assert ("黄河旋风", "ORG") in [x[:2] for x in got] and "黄河旋风4家公司" not in [x[0] for x in got]
+    text = "华创、贵州茅台、格林美分别净卖出2亿元。"
+    got = rule_entities(text, [(text.index("格林美"), text.index("净"), "ORG")])
+    assert ("格林美", "ORG") in [x[:2] for x in got]
+    text = "第二季度累计交付28687辆。"
+    assert rule_entities(text, [(0, 8, "ORG")]) == []
+    text = "曾任航天部508所副总经济师。"  # 508所 is an institute, no count
+    got = rule_entities(text, [(text.index("航天"), text.index("副"), "ORG")])
+    assert ("航天部508所", "ORG") in [x[:2] for x in got]
+
+
+def test_no_organisation_before_a_title_that_is_a_legal_form_alone(rule_entities):
+    text = "上海自贸区国际文化投资发展有限公司董事长胡环中表示。"
+    assert "发展有限公司" not in [x[0] for x in rule_entities(text)]

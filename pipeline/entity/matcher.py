@@ -80,6 +80,7 @@ _CODE_AFTER = regex.compile(
 # a run of Latin words (letters, digits and & . - ' inside), one space between words
 _LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
+_COUNT = regex.compile(r"\d+(?:家|个|只|名|位)")  # 4家公司: a count, never inside a name (not 508所: an institute)
 _SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特力A:, 深纺织A(000045)
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
@@ -241,7 +242,8 @@ class EntityMatcher:
         chosen = self._stock_moves(text, chosen, tok_at, ends)
         chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
-        return self._place_bodies(text, self._registered(text, self._latin_in_lists(text, chosen, latin_rest)))
+        return self._place_bodies(text, self._registered(text, self._latin_in_lists(text, chosen, latin_rest)),
+                                  tok_end)
 
     # the model ------------------------------------------------------------------------------------
 
@@ -346,8 +348,8 @@ class EntityMatcher:
                 label = "ORG"
             if cue and self._market_word(text[s:e]):
                 continue
-            if _cuts_latin_word(text, s, e):
-                continue
+            if _cuts_latin_word(text, s, e) or text[s:e] in self.org_cut_before:
+                continue  # Mobile股份 in T-Mobile股份; a time word left alone by the cuts (第二季度)
             if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (
                     label == "GPE" and self._no_place(text, s, e, tok_end)))):
                 continue
@@ -579,8 +581,9 @@ class EntityMatcher:
             tok = tok_at.get(pos)
             if tok is None or tok[2] > e:
                 break
-            if tok[0] in self.org_cut_before and pos - (cut if cut is not None else s) >= 2:
-                e = pos  # 新鸿基地产上半年 -> 新鸿基地产: a time word ends the name
+            if pos - (cut if cut is not None else s) >= 2 and (
+                    tok[0] in self.org_cut_before or _COUNT.match(text, pos)):
+                e = pos  # 新鸿基地产上半年 -> 新鸿基地产, 黄河旋风4家公司 -> 黄河旋风: a time word or a count ends it
                 break
             if tok[0] in self.org_cut_after and tok[2] < e - 1:
                 cut = tok[2]
@@ -690,23 +693,33 @@ class EntityMatcher:
             out.append(m)
         return out
 
-    def _place_bodies(self, text: str, chosen: list[Mention]) -> list[Mention]:
+    def _place_bodies(self, text: str, chosen: list[Mention], tok_end=None) -> list[Mention]:
         """A place right before a known public body named without one (央行, 财政部, 金管局, 证监会) is one
         organisation with it: 英国央行, 美国财政部, 香港金管局, 中国央行 (as CLUENER, MSRA and CFSC annotate them).
         Its norm is the known body's when the place is that body's own (中国央行 -> 中国人民银行, 香港金管局 ->
-        香港金融管理局), else its text: 英国央行 is not 中国人民银行. A Latin alias stays apart (美国SEC)."""
+        香港金融管理局), else its text: 英国央行 is not 中国人民银行. The place may be a word jieba's dictionary tags
+        as one that no rule took (斯里兰卡央行). A Latin alias stays apart (美国SEC)."""
         out: list[Mention] = []
         for m in chosen:
             f = m.fields
-            prev = out[-1] if out else None
-            if (prev is not None and prev.end == m.start and prev.fields["label"] == "GPE" and f["label"] == "ORG"
-                    and m.rule == "entity.gazetteer" and f["kind"] == "regulator" and _HAN.match(text[m.start:m.end])
-                    and not text[m.start:m.end].startswith(self.place_prefixes)):
-                place, norm = prev.fields["norm"], f["norm"]
-                own = norm.startswith(place) or (place == "中国" and not norm.startswith(self.place_prefixes))
-                out.pop()
-                m = self._mention("entity.place_body", prev.start, m.end, "ORG",
-                                  norm if own else text[prev.start:m.end].replace(" ", ""), "regulator")
+            if (f["label"] == "ORG" and m.rule == "entity.gazetteer" and f["kind"] == "regulator"
+                    and _HAN.match(text[m.start:m.end]) and not text[m.start:m.end].startswith(self.place_prefixes)):
+                prev = out[-1] if out and out[-1].end == m.start and out[-1].fields["label"] == "GPE" else None
+                tok = (tok_end or {}).get(m.start)
+                if prev is not None:
+                    start, place = prev.start, prev.fields["norm"]
+                elif (tok is not None and (tok[0] in self.places or tok[0] in self._dict_places())
+                      and not (out and out[-1].end > tok[1])):
+                    start, place = tok[1], tok[0]
+                else:
+                    start = None
+                if start is not None:
+                    norm = f["norm"]
+                    own = norm.startswith(place) or (place == "中国" and not norm.startswith(self.place_prefixes))
+                    if prev is not None:
+                        out.pop()
+                    m = self._mention("entity.place_body", start, m.end, "ORG",
+                                      norm if own else text[start:m.end].replace(" ", ""), "regulator")
             out.append(m)
         return out
 
@@ -1100,6 +1113,8 @@ class EntityMatcher:
         parts, e = [], pos
         while len(parts) < 4:
             tok = tok_end.get(e)
+            if tok is not None and tok[0] in self.legal_name_words and parts and "".join(parts).endswith(self.legal_forms):
+                return None  # 文化投资|发展有限公司: the name goes on before 投资 (the model's, if anyone's)
             if tok is None or tok[0] in self.org_stop or not _HAN.match(tok[0]):
                 break
             parts.insert(0, tok[0])
@@ -1110,8 +1125,8 @@ class EntityMatcher:
             return None
         if any(p in self.generic_heads or p in self.title_org_not or self.title_rx.fullmatch(p) for p in parts):
             return None  # 该公司, 今年, or another role: 董事长兼非执行董事
-        if all(p in self.places or p in self._dict_places() for p in parts):
-            return None
+        if all(p in self.places or p in self._dict_places() for p in parts) or self._only_suffixes("".join(parts)):
+            return None  # places alone, or a legal form with no name
         if len(parts) == 1 and len(parts[0]) == 2 and self._common(parts[0]):
             return None  # one common word of two characters: 品牌, 项目
         return e, pos

@@ -493,3 +493,9 @@ def test_a_model_organisation_ends_before_a_count_or_an_adverb_and_a_time_word_a
 def test_no_organisation_before_a_title_that_is_a_legal_form_alone(rule_entities):
     text = "上海自贸区国际文化投资发展有限公司董事长胡环中表示。"
     assert "发展有限公司" not in [x[0] for x in rule_entities(text)]
+
+
+@pytest.mark.parametrize("text,span", [("美欧日央行政策分化。", (3, 5)), ("中美央行官员会面。", (0, 4))])
+def test_bodies_after_two_one_character_places_are_several_no_one_name(rule_entities, text, span):
+    got = rule_entities(text, [(*span, "ORG")])
+    assert not [x for x in got if x[1] == "ORG"]

@@ -335,8 +335,10 @@ class EntityMatcher:
             if label == "PERSON" and e - s >= 3 and text[e - 1] == "文" and text[e:e + 1] in ("/", "／"):
                 e -= 1  # 记者梅建明文/摄: 文 is the byline's "text by"
             if (label == "ORG" and e - s <= 3 and text[s:e] in self.known_aliases
-                    and text.endswith(self.generic_body_after, max(0, s - 6), s)):
-                continue  # 多家央行: central banks in general (`generic_body_after`)
+                    and (text.endswith(self.generic_body_after, max(0, s - 6), s) or self._places_before(text, s))):
+                continue  # 多家央行, 美欧日央行: central banks in general (`generic_body_after`)
+            if label == "ORG" and e - s >= 4 and self._places_before(text, e - 2) and text[e - 2:e] in self.known_aliases:
+                continue  # 中美央行: two places' bodies, no one name
             if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
                 continue  # 周二晚: a day, not 周 the surname (`model_org_cut_before`)
             if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
@@ -760,8 +762,8 @@ class EntityMatcher:
             if info.label == "PERSON" and self._name_goes_on(text, s, e, tok_at):
                 continue
             if (info.kind == "regulator" and e - s <= 3 and _HAN.match(alias)
-                    and text.endswith(self.generic_body_after, max(0, s - 6), s)):
-                continue  # 全球央行, 各国央行, 其他央行: central banks in general, not 中国人民银行
+                    and (text.endswith(self.generic_body_after, max(0, s - 6), s) or self._places_before(text, s))):
+                continue  # 全球央行, 各国央行, 美欧日央行: central banks in general, not 中国人民银行
             if info.label == "GPE" and alias[-1:] in self.place_cut and any(
                     text.startswith(w, e) for w in self.place_cut[alias[-1]]):
                 e -= 1  # 北京市级公共服务部门: the place is 北京, 市级 is "municipal level"
@@ -887,6 +889,11 @@ class EntityMatcher:
             out.append(tok[0])
             pos = tok[1]
         return out
+
+    def _places_before(self, text: str, s: int) -> bool:
+        """Two one-character places right before `s` (美欧日央行, 中美央行): a name after them is several bodies."""
+        places = self.one_character_places
+        return s >= 2 and all(text[i] in places or text[i] == "欧" for i in (s - 1, s - 2))
 
     def _said_next(self, text: str, e: int, tok_end) -> bool:
         """The word at `e` is one of what a described company did (`described_org_after`: 公告, 宣布)."""

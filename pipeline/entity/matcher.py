@@ -839,26 +839,25 @@ class EntityMatcher:
         """Listed companies' names by the form of a stock's short name, on any exchange, whether the exchanges'
         lists hold them or not: a name right before its stock code in brackets (三盛教育(300282), 中青旅(SH600138),
         诺辉健康(HK06606,股价…)), a Han name with its share-class letter before a colon, a bracket or what a company
-        did (特力A:, 深纺织A(000045); not common words alone: 维生素A), a name under a
-        risk mark before punctuation or a share-price word (ST新海:, *ST未来(600532)). The name is one to three
+        did (特力A:, 深纺织A(000045); not common words alone: 维生素A), a name under a risk mark before punctuation,
+        a share-price word or what a company did (ST新海:, *ST未来(600532), ST天山公告). The name is one to three
         tokens back to a boundary (`_name_back`); none where a known organisation ends (则有|交通银行(601328))."""
         out = []
-        ends = []
+        ends: list[tuple[int, int, bool]] = []  # (where the Han name ends, where the mention ends, a share letter)
         for m in _CODE_IN_BRACKETS.finditer(text):
-            ends.append((m.start(), m.start()))
+            ends.append((m.start(), m.start(), False))
         for m in _SHARE_LETTER.finditer(text):
             if (text[m.end():m.end() + 1] in (":", "：", "(", "（") or self._company_cue(text, m.end())
                     or self._said_next(text, m.end(), tok_end)):
-                ends.append((m.start(), -m.end()))  # negative: a share letter
+                ends.append((m.start(), m.end(), True))
         for m in _RISK_MARKED.finditer(text):
             for e in range(m.end() + 2, min(m.end() + 4, len(text)) + 1):  # the shortest name that ends a word
                 if e in tok_end and (not _HAN_CHAR.match(text, e) or self._company_cue(text, e)
                                      or text.startswith(self.person_not_before, e) or self._said_next(text, e, tok_end)):
-                    ends.append((e, e))
+                    ends.append((e, e, False))
                     break
         done = set()
-        for e, stop in ends:
-            letter, stop = stop < 0, abs(stop)
+        for e, stop, letter in ends:
             if e in known_ends or stop in done:
                 continue
             start = self._name_back(text, e, tok_end)
@@ -868,11 +867,10 @@ class EntityMatcher:
             if (letter and not headline and not _CODE_IN_BRACKETS.match(text, stop)
                     and all(self._common(w) and w not in self._dict_orgs() for w in self._words(start, e, tok_end))):
                 continue  # 暂停A, 维生素A: a class or a vitamin; 特力A: heading a line, 深纺织A(000045) with its code
-            name = text[start:stop]
-            parts = name[: len(name) - (stop - e)]
-            if (len(parts) < 2 or parts in self.generic_heads or parts in self.generic_nouns or parts in self.org_stop
-                    or parts in self.latin_not_names or any(w in parts for w in self.index_words)
-                    or self._market_word(parts) or (self._common(parts) and self.freq(parts) > 1000)):
+            name, head = text[start:stop], text[start:e]
+            if (len(head) < 2 or head in self.generic_heads or head in self.generic_nouns or head in self.org_stop
+                    or head in self.latin_not_names or any(w in head for w in self.index_words)
+                    or self._market_word(head) or (self._common(head) and self.freq(head) > 1000)):
                 continue
             done.add(stop)
             out.append(self._mention("entity.coded_name", start, stop, "ORG", name, "company"))

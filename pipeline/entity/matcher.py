@@ -74,9 +74,10 @@ _TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
 _PERSON_NAME = regex.compile(r"^\p{Han}+(?:[·•]\p{Han}+)*$")  # 王育林, 伊丽莎白·泰勒
 # a name has no white space, brackets, quotes or sentence punctuation inside (· - & . ' may join parts)
 _NOT_IN_NAME = regex.compile(r"[\s\p{Ps}\p{Pe}\p{Pi}\p{Pf}\"，,。、；;：:！!？?|]")
-# a stock code in brackets right after a name: (601099), (600000.SH), (股票代码:002594), (2330-TW), (00700.HK)
-_CODE_AFTER = regex.compile(
-    r"\s?\((?:(?:股票|证券|港股|台股)?(?:代码|代号)[:：]?\s?)?(?:(?:SH|SZ|BJ|HK)[.:]?)?\d{4,6}(?:[.-](?i:SH|SZ|BJ|HK|TW|TWO|SS))?\)")
+# a stock code in brackets, the opening bracket to the code: (601099, (600000.SH, (股票代码:002594, (2330-TW,
+# (00700.HK, (SH600138; after a name, closed (`_CODE_AFTER`, with a space allowed before it)
+_CODE = r"\((?:(?:股票|证券|港股|台股)?(?:代码|代号)[:：]?\s?)?(?:(?:SH|SZ|BJ|HK)[.:]?)?\d{4,6}(?:[.-](?i:SH|SZ|BJ|HK|TW|TWO|SS))?"
+_CODE_AFTER = regex.compile(r"\s?" + _CODE + r"\)")
 # a run of Latin words (letters, digits and & . - ' inside), one space between words
 _LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
@@ -91,8 +92,7 @@ _LATIN_PERSON = regex.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")  # one word of a 
 # rule names found by a word list and a cue, not an exact alias: a longer model organisation around them wins
 _BY_CUE = ("entity.listed", "entity.latin_name", "entity.coded_name")
 # a stock code in brackets right after a name, closed or going on with a comma (诺辉健康(HK06606,股价...))
-_CODE_IN_BRACKETS = regex.compile(
-    r"\((?:(?:股票|证券|港股|台股)?(?:代码|代号)[:：]?\s?)?(?:(?:SH|SZ|BJ|HK)[.:]?)?\d{4,6}(?:[.-](?i:SH|SZ|BJ|HK|TW|TWO|SS))?[),，]")
+_CODE_IN_BRACKETS = regex.compile(_CODE + r"[),，]")
 _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ", "和 ", " 和", "与 ", " 与")
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
@@ -213,7 +213,7 @@ class EntityMatcher:
         self.listed = self._listed_automaton(listed)
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
         self.listed_name_goes_on = frozenset(e.listed_name_goes_on)
-        self.company_word_set = self.industry | frozenset(e.listed_name_goes_on)
+        self.company_word_set = self.industry | self.listed_name_goes_on
         self.generic_body_after = tuple(e.generic_body_after)
         self.regional_aliases = {r: dict(m) for r, m in e.regional_aliases.items()}
         self.place_prefixes = tuple(sorted({p for p in self.places if len(p) >= 2}, key=len, reverse=True))
@@ -334,9 +334,8 @@ class EntityMatcher:
             s, e, label = self._trim(text, s, e, label, tok_at)
             if label == "PERSON" and e - s >= 3 and text[e - 1] == "文" and text[e:e + 1] in ("/", "／"):
                 e -= 1  # 记者梅建明文/摄: 文 is the byline's "text by"
-            if (label == "ORG" and e - s <= 3 and text[s:e] in self.known_aliases
-                    and (text.endswith(self.generic_body_after, max(0, s - 6), s) or self._places_before(text, s))):
-                continue  # 多家央行, 美欧日央行: central banks in general (`generic_body_after`)
+            if label == "ORG" and e - s <= 3 and text[s:e] in self.known_aliases and self._body_in_general(text, s):
+                continue  # 多家央行, 美欧日央行: central banks in general
             if label == "ORG" and e - s >= 4 and self._places_before(text, e - 2) and text[e - 2:e] in self.known_aliases:
                 continue  # 中美央行: two places' bodies, no one name
             if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
@@ -344,7 +343,7 @@ class EntityMatcher:
             if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
                 label = "ORG"  # 九龙仓置业, 北京汽车: a company's ending, not a place's
             elif label == "GPE" and self._company_word_after(text, s, e, tok_at):
-                s, e, label = s, tok_at[e][2], "ORG"  # 银河 + 娱乐: the name of a company, not a place
+                e, label = tok_at[e][2], "ORG"  # 银河 + 娱乐: the name of a company, not a place
             cue = label in ("PERSON", "ORG") and self._company_cue(text, e)
             if label == "PERSON" and (cue or text.startswith(self.person_not_before, e)):
                 label = "ORG"
@@ -369,9 +368,7 @@ class EntityMatcher:
         pos = s
         while pos < e:
             tok = tok_at.get(pos)
-            if tok is None:
-                return True
-            if tok[0] in self.org_stop:
+            if tok is None or tok[0] in self.org_stop:
                 return True
             pos = tok[2]
         return False
@@ -699,8 +696,8 @@ class EntityMatcher:
         """A place right before a known public body named without one (央行, 财政部, 金管局, 证监会) is one
         organisation with it: 英国央行, 美国财政部, 香港金管局, 中国央行 (as CLUENER, MSRA and CFSC annotate them).
         Its norm is the known body's when the place is that body's own (中国央行 -> 中国人民银行, 香港金管局 ->
-        香港金融管理局), else its text: 英国央行 is not 中国人民银行. The place may be a word jieba's dictionary tags
-        as one that no rule took (斯里兰卡央行). A Latin alias stays apart (美国SEC)."""
+        香港金融管理局), else its text: 英国央行 is not 中国人民银行. The place may also be a token no rule or model
+        span took that jieba's dictionary tags as a place (ns). A Latin alias stays apart (美国SEC)."""
         out: list[Mention] = []
         for m in chosen:
             f = m.fields
@@ -761,8 +758,7 @@ class EntityMatcher:
                 continue
             if info.label == "PERSON" and self._name_goes_on(text, s, e, tok_at):
                 continue
-            if (info.kind == "regulator" and e - s <= 3 and _HAN.match(alias)
-                    and (text.endswith(self.generic_body_after, max(0, s - 6), s) or self._places_before(text, s))):
+            if info.kind == "regulator" and e - s <= 3 and _HAN.match(alias) and self._body_in_general(text, s):
                 continue  # 全球央行, 各国央行, 美欧日央行: central banks in general, not 中国人民银行
             if info.label == "GPE" and alias[-1:] in self.place_cut and any(
                     text.startswith(w, e) for w in self.place_cut[alias[-1]]):
@@ -812,8 +808,10 @@ class EntityMatcher:
         nxt = tok_at.get(e)
         if nxt is None or not _HAN_CHAR.match(nxt[0]):
             return True
-        return (nxt[0] == "的" or (len(nxt[0]) == 1 and nxt[0] in self.person_not_last) or nxt[0] in self.described_after
-                or self.title_rx.match(text, e) is not None or self.role_rx.match(text, e) is not None or nxt[0] in self.org_cut_before or self._company_cue(text, e)
+        word = nxt[0]
+        return (word == "的" or (len(word) == 1 and word in self.person_not_last) or word in self.described_after
+                or word in self.org_cut_before or self.title_rx.match(text, e) is not None
+                or self.role_rx.match(text, e) is not None or self._company_cue(text, e)
                 or text.startswith(self.person_not_before, e))
 
     def _ambiguous_listed(self, text: str, s: int, e: int, tok_at) -> bool:
@@ -848,12 +846,12 @@ class EntityMatcher:
             ends.append((m.start(), m.start(), False))
         for m in _SHARE_LETTER.finditer(text):
             if (text[m.end():m.end() + 1] in (":", "：", "(", "（") or self._company_cue(text, m.end())
-                    or self._said_next(text, m.end(), tok_end)):
+                    or self._said_next(text, m.end())):
                 ends.append((m.start(), m.end(), True))
         for m in _RISK_MARKED.finditer(text):
             for e in range(m.end() + 2, min(m.end() + 4, len(text)) + 1):  # the shortest name that ends a word
                 if e in tok_end and (not _HAN_CHAR.match(text, e) or self._company_cue(text, e)
-                                     or text.startswith(self.person_not_before, e) or self._said_next(text, e, tok_end)):
+                                     or text.startswith(self.person_not_before, e) or self._said_next(text, e)):
                     ends.append((e, e, False))
                     break
         done = set()
@@ -888,12 +886,17 @@ class EntityMatcher:
             pos = tok[1]
         return out
 
+    def _body_in_general(self, text: str, s: int) -> bool:
+        """A body's short name at `s` names that kind of body in general: after a word of kind or number
+        (`generic_body_after`: 全球, 各国, 多家) or after two one-character places (美欧日央行)."""
+        return text.endswith(self.generic_body_after, max(0, s - 6), s) or self._places_before(text, s)
+
     def _places_before(self, text: str, s: int) -> bool:
         """Two one-character places right before `s` (美欧日央行, 中美央行): a name after them is several bodies."""
         places = self.one_character_places
         return s >= 2 and all(text[i] in places or text[i] == "欧" for i in (s - 1, s - 2))
 
-    def _said_next(self, text: str, e: int, tok_end) -> bool:
+    def _said_next(self, text: str, e: int) -> bool:
         """The word at `e` is one of what a described company did (`described_org_after`: 公告, 宣布)."""
         return any(text.startswith(w, e) for w in self.described_after)
 
@@ -1187,7 +1190,6 @@ class EntityMatcher:
                 if ((w in self.org_stop and not in_legal_name) or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit()
                         or (w[0] in "年月" and j >= 2 and tokens[j - 2][0][-1:].isdigit())  # 1998|年于|同济大学
                         or w.endswith(self.titles_after)):  # 周先生|大学
-
                     bounded = True
                     break
                 if i - j - located >= (4 if strong else 2):

@@ -416,9 +416,21 @@ def test_a_generic_noun_after_a_description_on_word_edges_is_no_name(rule_entiti
     ("1998年于同济大学工程学研究生班学习。", "同济大学"),
     ("他1997年至今牡丹江水泥集团有限责任公司总经理。", "牡丹江水泥集团有限责任公司"),
     ("女士在本公司控股股东巨田证券有限公司任财务总监。", "巨田证券有限公司"),
+    ("据东海广电网络集团负责人介绍,用户增长较快。", "东海广电网络集团"),
+    ("根据华夏幸福基业股份有限公司的公告,公司拟出售资产。", "华夏幸福基业股份有限公司"),
 ])
 def test_a_suffix_rule_name_stops_at_time_and_function_words(rule_entities, text, name):
     assert (name, "ORG") in [x[:2] for x in rule_entities(text)]
+
+
+@pytest.mark.parametrize("text,model,name", [
+    ("记者昨日看望了中国国民党荣誉主席连战。", "中国国民党荣誉", "中国国民党"),
+    ("东海总商会名誉会长王大同出席了活动。", "东海总商会名誉", "东海总商会"),
+    ("中国海监137船领队周国庆说,编队将继续巡航。", "中国海监137船领队", "中国海监137船"),
+])
+def test_a_model_organisation_ends_before_the_word_that_begins_a_title(rule_entities, text, model, name):
+    got = rule_entities(text, [(text.index(model), text.index(model) + len(model), "ORG")])
+    assert (name, "ORG") in [x[:2] for x in got] and model not in [x[0] for x in got]
 
 
 def test_a_suffix_rule_name_never_takes_in_a_person_with_an_honorific(rule_entities):

@@ -569,7 +569,7 @@ class EntityMatcher:
         """Case 0: a model organisation that begins with a market, category or function word starts after
         it (据河钢集团 -> 河钢集团, 港股协鑫新能源 -> 协鑫新能源, 机器人概念远大智能 -> 远大智能): the last such
         whole token inside the span, with two characters or more left after it. One that ends in a company's
-        organ (`model_org_organs`: 董事会, 股东大会) ends before it."""
+        organ (`model_org_organs`: 董事会, 股东大会) ends before it, and one that ends inside a title before it."""
         if label != "ORG":
             return s, e, label
         organ = next((w for w in self.org_organs if text.endswith(w, s, e)), None)
@@ -578,6 +578,11 @@ class EntityMatcher:
         pos, cut = s, None
         while pos < e:
             tok = tok_at.get(pos)
+            if tok is not None and tok[2] > e and pos - s >= 2 and e - pos >= 2 and self.role_rx.fullmatch(tok[0]):
+                # 中国国民党荣誉|主席: the model stopped inside a title, which ends the name before it (not one
+                # character into it: 能矿部|长, 北分行|长 end in the body's own 部, 行)
+                e = pos
+                break
             if tok is None or tok[2] > e:
                 break
             if pos - (cut if cut is not None else s) >= 2 and (

@@ -457,6 +457,11 @@ def test_people_around_titles_honorifics_and_bylines(rule_entities):
     text = "本报记者梅建明文/摄"
     got = rule_entities(text, [(text.index("梅"), text.index("/"), "PERSON")])
     assert ("梅建明", "PERSON") in [x[:2] for x in got]
+    got = rule_entities("(来源:东海日报 文:李晓明)", [])
+    assert ("李晓明", "PERSON") in [x[:2] for x in got]  # a byline's name ends at the bracket
+    # an interviewer's question is no byline: 记者: then words and a comma
+    assert [x for x in rule_entities("记者:实在难得,大家坚持训练为了什么?", []) if x[1] == "PERSON"] == []
+    assert [x for x in rule_entities("公司发言人周三称,新品将如期上市。", []) if x[1] == "PERSON"] == []
 
 
 def test_a_day_of_the_week_is_no_person(rule_entities):

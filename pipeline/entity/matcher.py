@@ -140,7 +140,7 @@ class EntityMatcher:
         self.titles_after = tuple(e.titles_after)
         self.byline_rx = rxcache.compile(
             r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
-            r")\s?[|｜:：]\s?(?P<name>[^\s|｜]{1,12})", regex.M)
+            r")\s?[|｜:：]\s?(?P<name>[\p{Han}·A-Za-z]{2,6})(?=$|[\s|｜()（）\[\]【】/])", regex.M)
         self.industry = frozenset(e.org_suffixes_industry)
         self.suffix_strength = ({x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
                                 | {x: False for x in self.industry})
@@ -1046,7 +1046,8 @@ class EntityMatcher:
 
     def _name_after(self, text: str, pos: int, tok_at) -> tuple[int, int] | None:
         sl = self._surname_len(text, pos)
-        if not sl:
+        if not sl or text.startswith(self.time_or_verb_words, pos):
+            return None  # 发言人周三称: a day (`model_org_cut_before`), not 周 the surname
             return None
         tok = tok_at.get(pos)
         if tok and sl + 1 <= len(tok[0]) <= sl + 2 and _HAN.match(tok[0]):

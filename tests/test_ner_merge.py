@@ -448,6 +448,13 @@ def test_hong_kong_and_taiwan_titles_market_words_and_the_investor_conference(ru
     assert ("法", "GPE") not in [x[:2] for x in rule_entities(text, [(text.index("法"), text.index("法") + 1, "GPE")])]
 
 
+@pytest.mark.parametrize("text,char", [("这家港式茶餐厅开业了。", "港"), ("中医药产业增长较快。", "中"),
+                                       ("他们常去一家中餐馆。", "中")])
+def test_a_one_character_place_in_a_style_cuisine_or_medicine_word_is_none(rule_entities, text, char):
+    s = text.index(char)
+    assert [x for x in rule_entities(text, [(s, s + 1, "GPE")]) if x[1] == "GPE"] == []
+
+
 def test_people_around_titles_honorifics_and_bylines(rule_entities):
     text = "银行业总监刘海亮认为,风险可控。"
     got = rule_entities(text, [(text.index("刘"), text.index("认为"), "PERSON")])

@@ -452,8 +452,8 @@ class EntityMatcher:
         return [x for x in spans if x[1] - x[0] < 2 or 2 * tagged[text[x[0]:x[1]]] > places[text[x[0]:x[1]]]]
 
     def _no_place(self, text: str, s: int, e: int, tok_end) -> bool:
-        """Case 0 for places. A one-character place before a market, currency or art word is part of it
-        (港股, 美元, 京剧: `gpe_abbreviation_not_before`), and one right after a common word of two or more
+        """Case 0 for places. A one-character place before a market, currency, art, style or medicine word is
+        part of it (港股, 美元, 京剧, 港式, 中医: `gpe_abbreviation_not_before`), and one right after a common word of two or more
         characters ends that word (安全港; 访华, 在京, 推动中美 stay). A longer place whose last word is a thing
         (`model_place_not_heads`: 云市场, 运维平台) is none."""
         if e - s == 1:

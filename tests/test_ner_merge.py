@@ -448,6 +448,16 @@ def test_hong_kong_and_taiwan_titles_market_words_and_the_investor_conference(ru
     assert ("法", "GPE") not in [x[:2] for x in rule_entities(text, [(text.index("法"), text.index("法") + 1, "GPE")])]
 
 
+def test_a_model_organisation_ending_in_a_money_flow_is_none(rule_entities):
+    text = "港股通南向资金净流入30亿港元。"
+    assert [x for x in rule_entities(text, [(2, 7, "ORG")]) if x[1] == "ORG"] == []  # 通南向资金
+
+
+def test_an_ambiguous_listed_name_at_the_end_of_another_name_is_none_whatever_cue_follows(rule_entities):
+    got = [x[:2] for x in rule_entities("午后星河环保涨超6%,云帆材料、海川精工等跟涨。", [])]
+    assert ("材料", "ORG") not in got
+
+
 @pytest.mark.parametrize("text,char", [("这家港式茶餐厅开业了。", "港"), ("中医药产业增长较快。", "中"),
                                        ("他们常去一家中餐馆。", "中")])
 def test_a_one_character_place_in_a_style_cuisine_or_medicine_word_is_none(rule_entities, text, char):

@@ -192,6 +192,7 @@ class EntityMatcher:
         self.paired_abbreviations = dict(e.gpe_abbreviations_paired)
         self.one_character_places = frozenset(self.gpe_abbreviations) | frozenset(self.paired_abbreviations)
         self.not_names = frozenset(e.model_not_names)
+        self.long_not_names = tuple(w for w in e.model_not_names if len(w) >= 4)
         self.generic_latin = frozenset(e.org_generic_latin)
         self.description_words = frozenset(e.org_description_words) | {w for w in self.generic_heads if len(w) == 1}
         self.generic_nouns = tuple(sorted(e.org_generic_nouns, key=len, reverse=True))
@@ -411,6 +412,8 @@ class EntityMatcher:
             return label == "GPE" and name in self.gpe_abbreviations
         if name in self.not_names or (label == "PERSON" and any(name.startswith(w) for w in self.not_names)):
             return False  # 毛利; 陈述乃 (该等陈述乃根据…) is the word 陈述, not a person
+        if label == "ORG" and name.endswith(self.long_not_names):
+            return False  # 通南向资金 (港股|通|南向资金): money flowing, not its owner
         if label == "ORG" and "(" in name and name.endswith(self.merge_suffix_tuple):
             name = _SEAT.sub("", name)  # 江南造船(集团)有限责任公司, 敦天礼品(深圳)有限公司: the seat or form is part of it
         if not _HAN_CHAR.search(name) or _NOT_IN_NAME.search(name):
@@ -800,10 +803,23 @@ class EntityMatcher:
                 # the company's longer name: 长荣海运, 群创光电 (its text the norm: 长荣航空 is another listing)
                 out.append(self._mention("entity.listed", s, after[2], "ORG", text[s:after[2]], "company"))
                 continue
-            if not marked and self._ambiguous_listed(text, s, e, tok_at) and not self._listed_cue(text, s, e):
-                continue
+            if not marked and self._ambiguous_listed(text, s, e, tok_at) and (
+                    not self._listed_cue(text, s, e) or self._goes_on_from(text, s, tok_at)):
+                continue  # 材料 of 云帆材料跟涨 is the end of another name, whatever cue follows
             out.append(self._mention("entity.listed", s, e, "ORG", norm, "company"))
         return out
+
+    def _goes_on_from(self, text: str, s: int, tok_at) -> bool:
+        """Han characters right before `s` that read as the start of the same name: a token of two
+        characters or more that is no function, stop or time word, and no known name or place (北交所生物谷)."""
+        if s == 0 or not _HAN_CHAR.match(text[s - 1]):
+            return False
+        pos = max(0, s - 4)
+        while pos < s and (pos not in tok_at or tok_at[pos][2] != s):
+            pos += 1
+        word = tok_at[pos][0] if pos < s else ""
+        return (len(word) >= 2 and word not in self.org_stop and word not in self.org_cut_before
+                and word not in self.org_cut_after and word not in self.known_aliases and word not in self.places)
 
     def _name_ends(self, text: str, e: int, tok_at) -> bool:
         """A name ending at `e` ends there: the text ends, or what follows is no Han word, or a word a name is

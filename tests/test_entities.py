@@ -67,9 +67,9 @@ def test_a_name_found_once_is_found_again(pipeline):
 
 
 def test_the_model_adds_names_no_rule_knows(pipeline):
-    found = {e.text: e for e in pipeline("周立新表示,星河动力已完成新一轮融资。").entities}
+    found = {e.text: e for e in pipeline("周立新表示,爱科微已完成新一轮融资。").entities}
     assert found["周立新"].label == "PERSON" and found["周立新"].rule == "entity.model"
-    assert found["星河动力"].label == "ORG" and found["星河动力"].norm == "星河动力"
+    assert found["爱科微"].label == "ORG" and found["爱科微"].norm == "爱科微" and found["爱科微"].rule == "entity.model"
 
 
 def test_overlaps_are_resolved_in_one_documented_order():

@@ -123,3 +123,9 @@ def test_spacy_is_imported_without_its_command_line_which_still_works_afterwards
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent).stdout.split()
     assert out == ["False", "False", "Chinese", "True", "True", "True"]
+
+
+def test_the_shipped_model_stays_under_the_30_mb_the_repository_allows():
+    files = [p for p in MODEL.iterdir() if p.is_file()]
+    assert {"model.onnx", "vocab.npz", "config.json", "MODEL_CARD.md"} <= {p.name for p in files}
+    assert sum(p.stat().st_size for p in files) <= 30_000_000

@@ -141,3 +141,61 @@ def test_a_missing_extra_archive_says_where_to_put_it(tmp_path, monkeypatch):
     with pytest.raises(SystemExit, match="--sets"):
         data.extra_archive("msra_full")
     assert not list(tmp_path.iterdir())  # no partial file left behind
+
+
+# BosonNLP's set (training/data.py EXTRA "boson"): paragraphs with names marked {{label:text}}, cut into
+# sentences, mapped to our labels, 10% of the paragraphs kept apart as its dev set.
+
+_BOSON = ("{{time:3月5日}}，{{org_name:东海市公安局}}民警{{person_name: 钱小川}}说，{{company_name:远景科技}}已报案。"
+          "记者在{{location:宁波}}获悉此事。\n"
+          "{{person_name:@一个网友}}说：{{location:金山旧货城}}里的{{person_name:黄先生}}买了{{product_name:微信}}会员。\\n"
+          "{{org_name:男篮}}赢了。\n")
+
+
+def test_boson_paragraphs_become_sentences_with_their_names():
+    from training import data
+
+    records = list(data._boson_records(_BOSON, "boson"))
+    assert [r["id"] for r in records] == ["boson-0-0", "boson-0-1", "boson-1-0", "boson-1-1"]
+    first = records[0]
+    assert first["text"] == "3月5日，东海市公安局民警 钱小川说，远景科技已报案。"
+    assert [(e["text"], e["label"]) for e in first["entities"]] == [
+        ("3月5日", "time"), ("东海市公安局", "org_name"), ("钱小川", "person_name"), ("远景科技", "company_name")]
+    assert all(r["text"][e["start"]:e["end"]] == e["text"] for r in records for e in r["entities"])
+    assert records[1]["text"] == "记者在宁波获悉此事。"  # a sentence end cuts the paragraph
+    assert records[3]["text"] == "男篮赢了。"  # the source's literal backslash-n is a line break
+
+
+def test_boson_labels_map_to_ours_and_uncertain_ones_are_masked():
+    from training import data
+
+    got = [data.convert("boson", r) for r in data._boson_records(_BOSON, "boson")]
+    first, second = got[0], got[2]
+    assert [(first.text[a:b], lab) for a, b, lab in first.entities] == [
+        ("东海市公安局", "ORG"), ("钱小川", "PERSON"), ("远景科技", "ORG")]
+    assert [(second.text[a:b], lab) for a, b, lab in second.entities] == []  # @accounts are no names
+    assert [(second.text[a:b], lab) for a, b, lab in second.masked] == [
+        ("金山旧货城", ("GPE",)), ("黄先生", ("PERSON",)), ("微信", ("ORG",))]
+    assert got[1].entities == [(3, 5, "GPE")]
+    assert got[3].masked == [(0, 2, ("GPE", "ORG"))] and got[3].entities == []
+
+
+def test_a_source_with_a_dev_set_keeps_its_paragraphs_apart(tmp_path, monkeypatch):
+    import hashlib
+
+    from training import data
+
+    body = "".join(f"{{{{company_name:远景{i}号科技}}}}第{i}次发布新品。后来又发布了一次。\n" for i in range(40))
+    path = tmp_path / "boson.txt"
+    path.write_text(body, encoding="utf-8")
+    spec = {**data.EXTRA["boson"], "archive": "boson.txt", "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    monkeypatch.setattr(data, "EXTRA_DIR", tmp_path)
+    monkeypatch.setattr(data, "CACHE", tmp_path / "cache")
+    monkeypatch.setitem(data.EXTRA, "boson", spec)
+    train, dev = data.extra_split("boson")
+    dev_paragraphs = {s.id.split("-")[1] for s in dev}
+    assert len(dev_paragraphs) == 4  # 10% of 40
+    assert not dev_paragraphs & {s.id.split("-")[1] for s in train}
+    # the second sentence of each paragraph is the same text: in dev, so never in train
+    assert len(dev) == 8 and len(train) == 36
+    assert not {s.text for s in train} & {s.text for s in dev}

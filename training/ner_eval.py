@@ -50,11 +50,18 @@ def main(argv=None) -> int:
     ap.add_argument("--through", choices=("model", "pipeline", "rules"), default="model",
                     help="model: the model alone; pipeline: the default entity stage (model + rules); rules: "
                          "the rules alone")
-    ap.add_argument("--sets", default=",".join(data.FILES))
+    ap.add_argument("--sets", default=None,
+                    help="dev sets to score (default: the shared ones, and BosonNLP's when `make train-ner` has "
+                         "fetched it)")
     ap.add_argument("--json", help="write the summary here too")
     args = ap.parse_args(argv)
-    _, dev = data.load()
-    dev = [s for s in dev if s.set in args.sets.split(",")]
+    if args.sets:
+        sets = tuple(args.sets.split(","))
+    else:
+        sets = (*data.FILES, *(name for name, spec in data.EXTRA.items()
+                               if spec.get("dev") and (data.EXTRA_DIR / spec["archive"]).exists()))
+    _, dev = data.load(sets)
+    dev = [s for s in dev if s.set in sets]
     t0 = time.process_time()
     if args.through == "model":
         preds = predict_dev(NerModel.load(args.model), dev)

@@ -58,7 +58,7 @@ from training import data, scoring
 K = len(TAGS)
 # `--domain`: which convention a sentence follows, an input the model sees in training; at run time it
 # is always NEWS (MSRA / People's Daily conventions, the ones we want), folded into the exported graph
-DOMAINS = {"msra": 0, "msra_full": 0, "pd98": 0, "cluener": 1, "weibo": 2, "resume": 3, "cfsc": 4}
+DOMAINS = {"msra": 0, "msra_full": 0, "pd98": 0, "cluener": 1, "weibo": 2, "resume": 3, "cfsc": 4, "boson": 1}
 NEWS = 0
 
 

@@ -46,9 +46,9 @@ def test_report_heldout_score(pipeline, capsys):
         for label in LABELS:
             p, r, f = counts[label].prf()
             print(f"  {label:<7} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")
-    # floors just under today's figures (the trained model and the rules: 0.92 / 0.68 / 0.84; the rules alone
+    # floors just under today's figures (the trained model and the rules: 0.93 / 0.71 / 0.86; the rules alone
     # give 0.75 / 0.54 / 0.79): a change that loses entities on text nobody here wrote fails here, not only in a
     # benchmark nobody runs. Never raise them by fitting rules to these sentences.
-    floors = {"PERSON": 0.90, "ORG": 0.66, "GPE": 0.82}
+    floors = {"PERSON": 0.90, "ORG": 0.69, "GPE": 0.83}
     low = {label: round(counts[label].prf()[2], 3) for label in LABELS if counts[label].prf()[2] < floors[label]}
     assert not low, f"held-out F1 below the floor: {low} (floors {floors})"

@@ -448,6 +448,22 @@ def test_hong_kong_and_taiwan_titles_market_words_and_the_investor_conference(ru
     assert ("法", "GPE") not in [x[:2] for x in rule_entities(text, [(text.index("法"), text.index("法") + 1, "GPE")])]
 
 
+def test_pronouns_and_aspect_words_are_in_no_organisation(rule_entities):
+    assert [x[0] for x in rule_entities("她上过大学,还在东海理工大学读过书。")] == ["东海理工大学"]
+    assert "后者的" not in [x[0] for x in rule_entities("红杉是当当网的股东,后者的股价也上涨。")]
+    assert rule_entities("其ADR股价至今已经翻番。") == []
+
+
+def test_an_alias_after_jiancheng_is_the_name_alone_and_wins_over_another_label(rule_entities):
+    text = "公司拟购买天全福鞍碳材料科技有限公司(以下简称天全福鞍)的股权。"
+    s, name = text.index("天全福鞍)"), text.index("天全福鞍碳")
+    got = [x[:2] for x in rule_entities(text, [(name, text.index("("), "ORG"), (s, s + 4, "PERSON")])]
+    assert ("天全福鞍", "ORG") in got and ("天全福鞍", "PERSON") not in got
+    text = "中场:巴拉克(切尔西)、弗林斯(不莱梅)。"
+    got = rule_entities(text, [(3, 6, "PERSON"), (7, 10, "ORG")])
+    assert ("切尔西", "ORG") in [x[:2] for x in got]  # no 简称: a club after a player stays a club
+
+
 def test_a_model_organisation_ending_in_a_money_flow_is_none(rule_entities):
     text = "港股通南向资金净流入30亿港元。"
     assert [x for x in rule_entities(text, [(2, 7, "ORG")]) if x[1] == "ORG"] == []  # 通南向资金

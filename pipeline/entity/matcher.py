@@ -220,7 +220,8 @@ class EntityMatcher:
         self.place_prefixes = tuple(sorted({p for p in self.places if len(p) >= 2}, key=len, reverse=True))
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
         self.paren_rx = rxcache.compile(
-            r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
+            r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<abbr>(?:以下)?简称[:：]?)?"
+            r"(?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
 
     # --------------------------------------------------------------------------------------------
 
@@ -241,7 +242,10 @@ class EntityMatcher:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
         chosen = self._stock_moves(text, chosen, tok_at, ends)
-        chosen = select_longest(chosen + self._aliases(text, chosen, starts, ends))
+        aliases = self._aliases(text, chosen, starts, ends)
+        if aliases:
+            spans = {(m.start, m.end) for m in aliases}
+            chosen = select_longest([m for m in chosen if (m.start, m.end) not in spans] + aliases)
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
         return self._place_bodies(text, self._registered(text, self._latin_in_lists(text, chosen, latin_rest)),
                                   tok_end)
@@ -1273,13 +1277,27 @@ class EntityMatcher:
             done = cue.start()
         for s, e in sorted(seen):
             name = text[s:e]
-            if any(taken[s:e]) or s not in tok_at or e not in ends or self._market_word(name):
+            if any(taken[s:e]) or s not in tok_at or e not in ends or self._market_word(name) or self._pronoun_in(
+                    s, e, tok_at):
                 continue
             whole = tok_at[s]
             if whole[2] == e and self.freq(name) > 0 and name not in self._proper():
                 continue  # one common word: 黄金, 原油 (a company named by one, 贝壳, needs the model or the gazetteer)
             added.append(self._mention("entity.stock_move", s, e, "ORG", name, "company", tentative=True))
         return sorted(chosen + added, key=lambda x: x.start) if added else chosen
+
+    def _pronoun_in(self, s: int, e: int, tok_at) -> bool:
+        """A word no name holds among the tokens from `s` to `e`: 的, or a pronoun or generic head first
+        (后者的股价, 其股价; `org_stop`, `org_generic_heads`)."""
+        first = tok_at[s][0]
+        if first in self.org_stop and first not in self.generic_nouns or first in self.generic_heads:
+            return True
+        pos = s
+        while pos < e and pos in tok_at:
+            if tok_at[pos][0] == "的":
+                return True
+            pos = tok_at[pos][2]
+        return False
 
     def _market_word(self, name: str) -> bool:
         """An index, a market, a sector or a commodity, not a company: a `stock_move_not_names` word inside
@@ -1305,7 +1323,9 @@ class EntityMatcher:
         return out
 
     def _aliases(self, text, chosen, starts, ends) -> list[Mention]:
-        """`云安全联盟(CSA)` and `Kimi(月之暗面)`: the other side of a known name in brackets is its alias."""
+        """`云安全联盟(CSA)` and `Kimi(月之暗面)`: the other side of a known name in brackets is its alias, after
+        简称 or 以下简称 too, where it replaces a model span of another label (以下简称天全福鞍, read as a person; not
+        巴拉克(切尔西), a player and his club)."""
         by_end = {m.end: m for m in chosen}
         by_span = {(m.start, m.end): m for m in chosen}
         out = []
@@ -1313,15 +1333,16 @@ class EntityMatcher:
             a0, a1 = m.span("a")
             b = m.span("b")
             before = by_end.get(a1)  # a known name ends right at "("
-            if before is not None and b not in by_span:
+            held = by_span.get(b)
+            if before is not None and (held is None or (m.group("abbr") and held.rule == "entity.model"
+                                                        and held.fields["label"] != before.fields["label"])):
                 f = before.fields
                 out.append(self._mention("entity.paren_alias", b[0], b[1], f["label"], f["norm"], f["kind"]))
                 continue
-            inside = by_span.get(b)
-            if inside is not None and inside.fields["label"] == "GPE" and not text[a0:a1].isascii():
+            if held is not None and held.fields["label"] == "GPE" and not text[a0:a1].isascii():
                 continue  # 星环信息科技(上海): the seat of a company, not another name of the place
-            if inside is not None and (a0, a1) not in by_span and (text[a0:a1].isascii() or a0 in starts):
-                f = inside.fields
+            if held is not None and (a0, a1) not in by_span and (text[a0:a1].isascii() or a0 in starts):
+                f = held.fields
                 out.append(self._mention("entity.paren_alias", a0, a1, f["label"], f["norm"], f["kind"]))
         return out
 

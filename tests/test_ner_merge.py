@@ -464,6 +464,12 @@ def test_an_alias_after_jiancheng_is_the_name_alone_and_wins_over_another_label(
     assert ("切尔西", "ORG") in [x[:2] for x in got]  # no 简称: a club after a player stays a club
 
 
+def test_a_model_organisation_run_into_an_amount_is_none(rule_entities):
+    text = "公司通过港股配售募资约28亿港元。"
+    got = rule_entities(text, [(text.index("港股"), text.index("28"), "ORG")])
+    assert [x for x in got if x[1] == "ORG"] == []
+
+
 def test_a_model_organisation_ending_in_a_money_flow_is_none(rule_entities):
     text = "港股通南向资金净流入30亿港元。"
     assert [x for x in rule_entities(text, [(2, 7, "ORG")]) if x[1] == "ORG"] == []  # 通南向资金

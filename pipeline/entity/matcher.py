@@ -81,6 +81,7 @@ _CODE_AFTER = regex.compile(r"\s?" + _CODE + r"\)")
 # a run of Latin words (letters, digits and & . - ' inside), one space between words
 _LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
+_ABOUT = "约逾"  # "about", "over" before a number: no name ends in them
 _COUNT = regex.compile(r"\d+(?:家|个|只|名|位)")  # 4家公司: a count, never inside a name (not 508所: an institute)
 _SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特力A:, 深纺织A(000045)
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
@@ -356,6 +357,8 @@ class EntityMatcher:
                 continue
             if _cuts_latin_word(text, s, e) or text[s:e] in self.org_cut_before:
                 continue  # Mobile股份 in T-Mobile股份; a time word left alone by the cuts (第二季度)
+            if label == "ORG" and text[e - 1] in _ABOUT and text[e:e + 1].isdigit():
+                continue  # 配售募资约|28亿: a phrase run into the amount it is about, no name
             if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (
                     label == "GPE" and self._no_place(text, s, e, tok_end)))):
                 continue

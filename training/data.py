@@ -114,7 +114,7 @@ def _map(set_name: str, e: dict) -> tuple[str, object]:
         if orig in ("company", "government", "organization"):
             return ("mask", ("ORG",)) if len(text) <= 2 else ("hard", "ORG")
         if orig == "address":
-            plain = len(text) <= 4 and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+            plain = len(text) <= 4 and _all_han(text)
             return ("hard", "GPE") if plain else ("mask", ("GPE",))
         if orig == "scene":
             return "mask", ("GPE", "ORG")
@@ -144,6 +144,11 @@ def _map(set_name: str, e: dict) -> tuple[str, object]:
     raise KeyError(set_name)
 
 
+def _all_han(text: str) -> bool:
+    """Only CJK unified ideographs: a plain Han name (巴西, 岷江), no address with digits or Latin."""
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 _PLACE_END = tuple("省市县区州国镇乡村岛湾洲")
 _ADDRESSED = ("某", "先生", "女士", "小姐", "老师", "总", "董", "导")
 _NOT_A_PLACE_END = ("医院", "超市", "酒店", "中心", "公司", "大学", "学校", "学院", "银行", "商场", "广场", "市场")
@@ -166,10 +171,9 @@ def _map_boson(lab: str, text: str) -> tuple[str, object]:
             return "mask", ("GPE", "ORG")  # 男篮, 联盟; 中, 日 where a country acts
         return ("mask", ("GPE", "ORG")) if text.endswith(_PLACE_END) else ("hard", "ORG")
     if lab == "location":
-        han = all("\u4e00" <= ch <= "\u9fff" for ch in text)
         if text.endswith(_NOT_A_PLACE_END):
             return "mask", ("GPE", "ORG")
-        if han and len(text) <= 3:
+        if len(text) <= 3 and _all_han(text):
             return "hard", "GPE"  # 宜兴, 黑龙江; longer ones are districts, estates and streets too
         return "mask", ("GPE",)
     if lab == "product_name":
@@ -267,13 +271,20 @@ def load(sets=tuple(FILES)) -> tuple[list[Sentence], list[Sentence]]:
 
     train = [_from_cache(d) for d in raw["train"] if d["set"] in sets]
     dev = [_from_cache(d) for d in raw["dev"] if d["set"] in sets]
-    seen = {d["text"] for d in raw["dev"]} | {d["text"] for d in raw["train"] if d["set"] == "msra"}
     extra = [extra_split(name) for name in EXTRA if name in sets]
-    seen |= {s.text for _, extra_dev in extra for s in extra_dev}
-    for extra_train, extra_dev in extra:
-        train += [s for s in extra_train if s.text not in seen]
-        dev += extra_dev
+    if extra:
+        seen = {d["text"] for d in raw["dev"]} | {d["text"] for d in raw["train"] if d["set"] == "msra"}
+        seen |= {s.text for _, extra_dev in extra for s in extra_dev}
+        for extra_train, extra_dev in extra:
+            train += [s for s in extra_train if s.text not in seen]
+            dev += extra_dev
     return train, dev
+
+
+def dev_sets() -> tuple[str, ...]:
+    """The sets with a dev split on this machine: the shared files, and each EXTRA source with a dev set of
+    its own whose file `make train-ner` has fetched (nothing is downloaded to score)."""
+    return (*FILES, *(name for name, spec in EXTRA.items() if spec.get("dev") and (EXTRA_DIR / spec["archive"]).exists()))
 
 
 def extra_archive(name: str) -> Path:
@@ -402,11 +413,11 @@ def extra_split(name: str) -> tuple[list[Sentence], list[Sentence]]:
     sentences = load_extra(name)
     if not EXTRA[name].get("dev"):
         return sentences, []
-    paragraphs = 1 + max(int(s.id.split("-")[1]) for s in sentences)
-    dev_ids = _split_ids(paragraphs, name)
-    dev = [s for s in sentences if int(s.id.split("-")[1]) in dev_ids]
+    paragraph = [int(s.id.split("-")[1]) for s in sentences]
+    dev_ids = _split_ids(1 + max(paragraph), name)
+    dev = [s for s, p in zip(sentences, paragraph) if p in dev_ids]
     dev_texts = {s.text for s in dev}
-    return [s for s in sentences if int(s.id.split("-")[1]) not in dev_ids and s.text not in dev_texts], dev
+    return [s for s, p in zip(sentences, paragraph) if p not in dev_ids and s.text not in dev_texts], dev
 
 
 def _from_cache(d: dict) -> Sentence:

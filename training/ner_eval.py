@@ -55,13 +55,7 @@ def main(argv=None) -> int:
                          "fetched it)")
     ap.add_argument("--json", help="write the summary here too")
     args = ap.parse_args(argv)
-    if args.sets:
-        sets = tuple(args.sets.split(","))
-    else:
-        sets = (*data.FILES, *(name for name, spec in data.EXTRA.items()
-                               if spec.get("dev") and (data.EXTRA_DIR / spec["archive"]).exists()))
-    _, dev = data.load(sets)
-    dev = [s for s in dev if s.set in sets]
+    _, dev = data.load(tuple(args.sets.split(",")) if args.sets else data.dev_sets())
     t0 = time.process_time()
     if args.through == "model":
         preds = predict_dev(NerModel.load(args.model), dev)

@@ -234,7 +234,7 @@ class EntityMatcher:
         starts, ends = tok_at.keys(), tok_end.keys()
         gazetteer = self._inside_words(self._gazetteer(text, tok_at, ends), tokens)
         orgs = self._not_swallowing(text, self._orgs(text, tokens), gazetteer)
-        listed = self._listed(text, tok_at, ends)
+        listed = self._listed(text, tok_at, tok_end)
         listed += self._coded_names(text, tok_end, {m.end for m in gazetteer + listed if m.fields["label"] == "ORG"})
         latin, latin_rest = self._latin_names(text)
         chosen = self._branches(text, select_longest(
@@ -794,7 +794,7 @@ class EntityMatcher:
         automaton.make_automaton()
         return automaton
 
-    def _listed(self, text: str, tok_at, ends) -> list[Mention]:
+    def _listed(self, text: str, tok_at, tok_end) -> list[Mention]:
         """Listed companies' short names (`listed_companies` in rules/entity.yaml) on token boundaries; one
         that reads as something else only with a listed company's cue (`_listed_cue`)."""
         if self.listed is None:
@@ -802,7 +802,7 @@ class EntityMatcher:
         out = []
         for last, (form, norm, marked) in self.listed.iter(text):
             s, e = last - len(form) + 1, last + 1
-            if s not in tok_at or e not in ends or text[s - 1:s] == "《":
+            if s not in tok_at or e not in tok_end or text[s - 1:s] == "《":
                 continue  # inside a word, or a title's first word (《雷迪克:…》)
             after = tok_at.get(e)
             if (after is not None and after[0] in self.listed_name_goes_on
@@ -811,20 +811,18 @@ class EntityMatcher:
                 out.append(self._mention("entity.listed", s, after[2], "ORG", text[s:after[2]], "company"))
                 continue
             if not marked and self._ambiguous_listed(text, s, e, tok_at) and (
-                    not self._listed_cue(text, s, e) or self._goes_on_from(text, s, tok_at)):
+                    not self._listed_cue(text, s, e) or self._goes_on_from(text, s, tok_end)):
                 continue  # 材料 of 云帆材料跟涨 is the end of another name, whatever cue follows
             out.append(self._mention("entity.listed", s, e, "ORG", norm, "company"))
         return out
 
-    def _goes_on_from(self, text: str, s: int, tok_at) -> bool:
+    def _goes_on_from(self, text: str, s: int, tok_end) -> bool:
         """Han characters right before `s` that read as the start of the same name: a token of two
         characters or more that is no function, stop or time word, and no known name or place (北交所生物谷)."""
-        if s == 0 or not _HAN_CHAR.match(text[s - 1]):
+        tok = tok_end.get(s)
+        if tok is None or not _HAN_CHAR.match(text[s - 1]):
             return False
-        pos = max(0, s - 4)
-        while pos < s and (pos not in tok_at or tok_at[pos][2] != s):
-            pos += 1
-        word = tok_at[pos][0] if pos < s else ""
+        word = tok[0]
         return (len(word) >= 2 and word not in self.org_stop and word not in self.org_cut_before
                 and word not in self.org_cut_after and word not in self.known_aliases and word not in self.places)
 
@@ -1071,7 +1069,6 @@ class EntityMatcher:
         sl = self._surname_len(text, pos)
         if not sl or text.startswith(self.time_or_verb_words, pos):
             return None  # 发言人周三称: a day (`model_org_cut_before`), not 周 the surname
-            return None
         tok = tok_at.get(pos)
         if tok and sl + 1 <= len(tok[0]) <= sl + 2 and _HAN.match(tok[0]):
             if len(tok[0]) == sl + 2 and tok[0][-1] in self.person_not_last:
@@ -1293,7 +1290,7 @@ class EntityMatcher:
         """A word no name holds among the tokens from `s` to `e`: 的, or a pronoun or generic head first
         (后者的股价, 其股价; `org_stop`, `org_generic_heads`)."""
         first = tok_at[s][0]
-        if first in self.org_stop and first not in self.generic_nouns or first in self.generic_heads:
+        if (first in self.org_stop and first not in self.generic_nouns) or first in self.generic_heads:
             return True
         pos = s
         while pos < e and pos in tok_at:

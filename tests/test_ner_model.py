@@ -1,7 +1,8 @@
 """Checks of the entity model's runtime (`pipeline/entity/model.py`):
 
 - the numpy CRF decoding against brute-force enumeration;
-- the packed run (all chunks of a text in shared rows) gives the same spans as each chunk alone;
+- the packed run (all chunks of a text in shared rows, the largest dilation of padding apart) gives the
+  same scores and spans as each chunk alone, and the rows are packed tightly;
 - offsets are exact on long texts with every kind of break, and nothing crosses a chunk edge badly.
 """
 
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.entity.model import (
     TAGS,
@@ -21,6 +24,7 @@ from pipeline.entity.model import (
     batch_spans,
     chunk_spans,
     marginals,
+    pack_rows,
     viterbi,
 )
 
@@ -87,6 +91,60 @@ def test_packed_equals_alone_and_offsets_exact():
     for s, e, _lab, conf in found:
         assert 0 <= s < e <= len(text) and 0.0 <= conf <= 1.0
     assert model.predict("", []) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 64), min_size=1, max_size=300), st.integers(1, 8), st.integers(0, 40))
+def test_rows_hold_every_chunk_once_apart_and_tightly(lengths, gap, extra):
+    chunks, pos = [], 0
+    for n in lengths:
+        chunks.append((pos, pos + n))
+        pos += n + 1
+    width = max(lengths) + gap + extra
+    rows = pack_rows(chunks, width, gap)
+    placed = sorted((s, s + n) for row in rows for s, _off, n in row)
+    assert placed == sorted(chunks)
+    for row in rows:
+        spans = sorted((off, off + n) for _s, off, n in row)
+        assert spans[-1][1] + gap <= width
+        assert all(a[1] + gap <= b[0] for a, b in itertools.pairwise(spans))
+    # never more rows than filling them in reading order, and within the bin-packing bound
+    greedy, used = 1, 0
+    for n in lengths:
+        if used + n + gap > width:
+            greedy, used = greedy + 1, 0
+        used += n + gap
+    assert len(rows) <= greedy
+    assert len(rows) <= 2 * -(-sum(n + gap for n in lengths) // width)
+
+
+def test_packed_scores_equal_alone_with_the_largest_dilation_between_chunks():
+    model = NerModel.load(MODEL)
+    assert model.gap == 4 and model.radius == 7  # dilations 1, 2, 4
+    sents = ["好。", "国务院总理李克强在中南海紫光阁会见来华访问的德国总理默克尔。", "他说:",
+             "金山云CEO王育林宣布,公司通过港股配售募资约28亿港元,用于研发和补充营运资金,并偿还部分银行借款。",
+             "记者从中国铁路上海局集团有限公司获悉。\n", "张三、李四"]
+    text = "".join(sents * 30)
+    tokens = _tokens(text)
+    chunks = model.chunks(text)
+    feats = model.featurizer.features(text, tokens, chunks)
+    seen = []
+    real = model.emissions
+    model.emissions = lambda batch: seen.append((batch["char"].copy(), real(batch))) or seen[-1][1]
+    model._run_packed(feats, chunks, False)
+    model.emissions = real
+    packed = {}
+    for chars, em in seen:
+        assert (chars > 0).mean() > 0.8  # tightly packed
+    rows = pack_rows(chunks, max(e - s for s, e in chunks) + model.gap, model.gap)
+    per_group = max(1, model.batch_chars // (max(e - s for s, e in chunks) + model.gap))
+    for g, (chars, em) in enumerate(seen):
+        for r, row in enumerate(rows[g * per_group:(g + 1) * per_group]):
+            for s, off, n in row:
+                packed[s] = em[r, off:off + n]
+    for s, e in chunks:
+        alone = real({k: v[s:e][None, :] for k, v in feats.items()})[0]
+        np.testing.assert_allclose(packed[s], alone, atol=1e-4)
 
 
 def test_spacy_is_imported_without_pytorch():

@@ -440,6 +440,9 @@ def export(model, feat, lexicon, use, args, summ, history, seconds) -> None:
         "batch_chars": 8192,
         "encoder": args.encoder,
         "radius": sum(int(d) for d in args.dilations.split(",")) if args.encoder == "idcnn" else None,
+        # the encoder zeroes padding after every layer (forward's mask): packed chunks need only the largest
+        # dilation of padding between them to score exactly as alone
+        "gap": max(int(d) for d in args.dilations.split(",")) if args.encoder == "idcnn" else None,
         "use": use,
         "lexicon": lexicon,
         "training": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pipeline.entity.model import (
     TAGS,
     NerModel,
+    _class_table,
     allowed_start,
     allowed_transitions,
     batch_spans,
@@ -134,17 +135,45 @@ def test_packed_scores_equal_alone_with_the_largest_dilation_between_chunks():
     model._run_packed(feats, chunks, False)
     model.emissions = real
     packed = {}
-    for chars, em in seen:
+    for chars, _em in seen:
         assert (chars > 0).mean() > 0.8  # tightly packed
     rows = pack_rows(chunks, max(e - s for s, e in chunks) + model.gap, model.gap)
     per_group = max(1, model.batch_chars // (max(e - s for s, e in chunks) + model.gap))
-    for g, (chars, em) in enumerate(seen):
+    for g, (_chars, em) in enumerate(seen):
         for r, row in enumerate(rows[g * per_group:(g + 1) * per_group]):
             for s, off, n in row:
                 packed[s] = em[r, off:off + n]
     for s, e in chunks:
         alone = real({k: v[s:e][None, :] for k, v in feats.items()})[0]
         np.testing.assert_allclose(packed[s], alone, atol=1e-4)
+
+
+def test_character_classes_skip_no_code_point_they_would_class():
+    """The class table skips whole blocks (Han, Hangul, private use ...): it equals asking every code point."""
+    import unicodedata
+
+    surnames = "王李张欧阳"
+    table = _class_table(surnames)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        cat = unicodedata.category(ch)
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff":
+            want = 2 if ch in surnames else 1
+        elif ch.isdigit():
+            want = 4
+        elif "A" <= ch <= "Z":
+            want = 5
+        elif "a" <= ch <= "z" or (cat.startswith("L") and cp < 0x3000):
+            want = 6
+        elif ch in "。！？；!?;":
+            want = 7
+        elif cat[0] in "PS":
+            want = 8
+        elif ch.isspace():
+            want = 9
+        else:
+            want = 10
+        assert table[cp] == want, hex(cp)
 
 
 def test_spacy_is_imported_without_pytorch():

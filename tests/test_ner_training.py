@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
@@ -199,3 +200,43 @@ def test_a_source_with_a_dev_set_keeps_its_paragraphs_apart(tmp_path, monkeypatc
     # the second sentence of each paragraph is the same text: in dev, so never in train
     assert len(dev) == 8 and len(train) == 36
     assert not {s.text for s in train} & {s.text for s in dev}
+
+
+def _unfolded_scores(w, dilations, batch):
+    """The tagger's forward as trained, in numpy: concatenate the lookups, project, then the residual
+    dilated convolutions, padding zeroed after each step."""
+    feats = [w["char"][batch["char"]], w["bigram"][batch["bigram_l"]], w["bigram"][batch["bigram_r"]],
+             *(w[f][batch[f]] for f in ("seg", "gaz", "cls", "cue"))]
+    x = np.concatenate(feats, axis=-1) @ w["proj_w"].T + w["proj_b"]
+    mask = (batch["char"] > 0)[:, :, None]
+    h = np.maximum(x, 0) * mask
+    for i, d in enumerate(dilations):
+        cw, T = w[f"conv{i}_w"], h.shape[1]
+        padded = np.pad(h, ((0, 0), (d, d), (0, 0)))
+        conv = sum(padded[:, k * d:k * d + T] @ cw[:, :, k].T for k in range(cw.shape[2])) + w[f"conv{i}_b"]
+        h = (h + np.maximum(conv, 0)) * mask
+    return h @ w["out_w"].T + w["out_b"]
+
+
+def test_the_folded_graph_scores_as_the_unfolded_tagger_and_a_wrong_one_is_refused():
+    _need("onnx")
+    from training import export
+
+    rng = np.random.default_rng(3)
+    hidden, sizes = 16, {"char": 50, "bigram": 80, "seg": 10, "gaz": 13, "cls": 11, "cue": 6}
+    dims = {"char": 12, "bigram": 6, "seg": 4, "gaz": 4, "cls": 4, "cue": 4}
+    w = {name: rng.normal(size=(n, dims[name])).astype(np.float32) for name, n in sizes.items()}
+    w["proj_w"] = rng.normal(size=(hidden, 12 + 2 * 6 + 4 * 4)).astype(np.float32) * 0.3
+    w["proj_b"] = rng.normal(size=hidden).astype(np.float32)
+    for i in range(3):
+        w[f"conv{i}_w"] = rng.normal(size=(hidden, hidden, 3)).astype(np.float32) * 0.2
+        w[f"conv{i}_b"] = rng.normal(size=hidden).astype(np.float32)
+    w["out_w"] = rng.normal(size=(7, hidden)).astype(np.float32)
+    w["out_b"] = rng.normal(size=7).astype(np.float32)
+    graph = export.build_graph(w, [1, 2, 4])
+    worst = export.check_same_scores(graph, lambda b: _unfolded_scores(w, [1, 2, 4], b), export.table_sizes(w))
+    assert worst < 1e-4
+    assert not any(n.op_type == "Concat" and len(n.input) > 2 for n in graph.graph.node)  # 160 columns no more
+    with pytest.raises(AssertionError, match="scores differently"):
+        export.check_same_scores(export.build_graph(w, [1, 2, 3]), lambda b: _unfolded_scores(w, [1, 2, 4], b),
+                                 export.table_sizes(w))

@@ -148,6 +148,22 @@ def test_packed_scores_equal_alone_with_the_largest_dilation_between_chunks():
         np.testing.assert_allclose(packed[s], alone, atol=1e-4)
 
 
+def test_bigram_ids_are_those_of_each_chunk_alone():
+    """Left and right bigrams per character, the chunk's edges standing for the text's edge."""
+    feat = NerModel.load(MODEL).featurizer
+    text = "国务院总理李克强在中南海会见默克尔。\n\n金山云CEO王育林宣布配售,募资约28亿港元。ab"
+    chunks = [(0, 18), (20, 34), (34, 45)]
+    cpf = feat.fold(feat.codepoints(text))
+    left, right = feat.bigram_ids(cpf, np.array([c[0] for c in chunks]), np.array([c[1] for c in chunks]))
+    keys = {int(k): i + 2 for i, k in enumerate(feat.bigram_keys)}
+    for s, e in chunks:
+        for i in range(s, e):
+            before = int(cpf[i - 1]) if i > s else 0
+            after = int(cpf[i + 1]) if i + 1 < e else 0
+            assert left[i] == keys.get(before * 0x110000 + int(cpf[i]), 1), i
+            assert right[i] == keys.get(int(cpf[i]) * 0x110000 + after, 1), i
+
+
 def test_character_classes_skip_no_code_point_they_would_class():
     """The class table skips whole blocks (Han, Hangul, private use ...): it equals asking every code point."""
     import unicodedata

@@ -222,7 +222,14 @@ class Featurizer:
         nxt[:-1] = cpf[1:]
         nxt[ends - 1] = 0
         rkeys = cpf * _CP_LIMIT + nxt  # bigram starting at i
-        return self._lookup(keys), self._lookup(rkeys)
+        left = self._lookup(keys)
+        # the bigram starting at i is the one ending at i + 1, except at chunk edges and the text's end:
+        # look up only those
+        right = np.empty(n, dtype=np.int64)
+        right[:-1] = left[1:]
+        other = np.flatnonzero(np.append(rkeys[:-1] != keys[1:], True))
+        right[other] = self._lookup(rkeys[other])
+        return left, right
 
     def _lookup(self, keys: np.ndarray) -> np.ndarray:
         bk = self.bigram_keys

@@ -77,6 +77,14 @@ def test_a_model_span_inside_or_across_a_known_name_is_dropped(match):
     assert match("港交所主席", [(1, 5, "ORG")]) == [("港交所", "ORG", "港交所", "exchange", "entity.gazetteer")]
 
 
+def test_a_registered_name_read_as_two_overlapping_known_names_is_one_name(match):
+    # 中国平安 and 平安保险 are both known; the legal name around them is one organisation, under its own name
+    got = match("中国平安保险(集团)股份有限公司8月29日在上海发布中期业绩。", [])
+    assert got[0][:2] == ("中国平安保险(集团)股份有限公司", "ORG")
+    # a known name that begins after the overlapping pair still stops it: two names, not one
+    assert match("中国平安保险港交所股份有限公司", [])[0][:2] != ("中国平安保险港交所股份有限公司", "ORG")
+
+
 # case 3: around rule spans ----------------------------------------------------------------------------
 
 def test_an_organisation_takes_in_the_place_that_qualifies_it(match):

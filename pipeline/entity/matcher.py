@@ -671,7 +671,8 @@ class EntityMatcher:
         """A suffix-rule organisation never swallows an organisation or person the gazetteer knows (places may
         qualify one: 北京市政府, 宁波银行), except a registered name (one ending in a legal form) that begins
         with the known organisation, after places if any: 鸿海精密工业股份有限公司 is one name, with the known
-        one's norm when only suffixes follow it (金山云控股有限公司 -> 金山云)."""
+        one's norm when only suffixes follow it (金山云控股有限公司 -> 金山云). Known names that overlap that
+        first one are the same name read twice (中国平安 and 平安保险 in 中国平安保险(集团)股份有限公司)."""
         known = bytearray(len(text))
         for m in gazetteer:
             if m.fields["label"] != "GPE":
@@ -685,7 +686,7 @@ class EntityMatcher:
                 if not (text.endswith(self.legal_forms, m.start, m.end) and first is not None
                         and first.fields["label"] == "ORG" and first.end < m.end
                         and all(g.fields["label"] == "GPE" for g in inside if g.start < first.start)
-                        and not any(known[first.end:m.end])
+                        and not any(known[max(g.end for g in names if g.start < first.end):m.end])
                         and (first.start == m.start or known[first.start - 1] == 0)):
                     continue
                 if self._only_suffixes(text[first.end:m.end]) and first.start == m.start:

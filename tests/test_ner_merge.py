@@ -380,6 +380,17 @@ def test_a_model_span_that_cuts_a_latin_word_is_dropped(rule_entities):
     assert ("沙尔克04", "ORG") in [x[:2] for x in rule_entities(text, [(2, 7, "ORG")])]
 
 
+def test_an_acronym_after_a_kind_of_organisation_is_its_name_not_the_kind_with_it(rule_entities):
+    text = "市场研究机构IDC的最新数据显示,华为出货量居首。"
+    assert ("IDC", "ORG") in [x[:2] for x in rule_entities(text, [])]
+    text = "咨询公司BCG称,行业增速放缓。"  # the model's 咨询公司BCG: the rules' BCG instead
+    assert [x[:2] for x in rule_entities(text, [(0, 7, "ORG")])] == [("BCG", "ORG")]
+    text = "公司GMP认证已经完成。"  # the short kinds are followed by terms: no name at all
+    assert rule_entities(text, [(0, 5, "ORG")]) == []
+    text = "投资机构QFII额度提升。"
+    assert rule_entities(text, []) == []
+
+
 def test_a_model_place_with_a_companys_ending_is_a_company(rule_entities):
     got = rule_entities("九龙仓置业收租业务稳定。", [(0, 5, "GPE")])
     assert got[0][:2] == ("九龙仓置业", "ORG")

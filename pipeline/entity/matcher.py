@@ -211,6 +211,7 @@ class EntityMatcher:
         self.han_titles = tuple(t for t in e.titles_before if not t.isascii())
         self.latin_not_names = frozenset(e.latin_not_names) | frozenset(e.org_generic_latin)
         self.latin_org_after = tuple(sorted(e.latin_org_after_words, key=len, reverse=True))
+        self.latin_acronym_after = tuple(sorted(e.latin_acronym_after_words, key=len, reverse=True))
         self.latin_org_before = tuple(sorted(e.latin_org_before_words, key=len, reverse=True))
         self.listed = self._listed_automaton(listed)
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
@@ -359,6 +360,8 @@ class EntityMatcher:
                 continue  # Mobile股份 in T-Mobile股份; a time word left alone by the cuts (第二季度)
             if label == "ORG" and text[e - 1] in _ABOUT and text[e:e + 1].isdigit():
                 continue  # 配售募资约|28亿: a phrase run into the amount it is about, no name
+            if label == "ORG" and self._kind_then_latin(text, s, e):
+                continue  # 咨询公司BCG, 公司GMP: a kind of organisation and a Latin word; the rules read the name
             if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (
                     label == "GPE" and self._no_place(text, s, e, tok_end)))):
                 continue
@@ -366,6 +369,15 @@ class EntityMatcher:
                 continue
             out.append((s, e, label))
         return self._consistent(text, out)
+
+    def _kind_then_latin(self, text: str, s: int, e: int) -> bool:
+        """`text[s:e]` is a word of `latin_org_after_words` (a kind of organisation) followed by Latin words
+        only (one space may come between)."""
+        kind = next((w for w in self.latin_org_after if text.startswith(w, s, e)), None)
+        if kind is None:
+            return False
+        rest = s + len(kind) + (text[s + len(kind):s + len(kind) + 1] == " ")
+        return rest < e and _LATIN_RUN.fullmatch(text, rest, e) is not None
 
     def _suffix_of(self, name: str) -> str | None:
         """The organisation suffix `name` ends in (the longest), if any."""
@@ -965,7 +977,8 @@ class EntityMatcher:
         据The Information报道. A run of Latin words is cut at a Latin role (CEO); the part before the role is an
         organisation, two or three capitalised words after it a person. `latin_not_names` (ETF, Q2) and
         `org_generic_latin` words, single letters (公司A股) and names with digits (C4, DOTA2) are none; an
-        acronym of two or three capitals (MBA, GMP) needs a cue after it. Two or three capitalised words right
+        acronym of two or three capitals (MBA, GMP) needs a cue after it or a `latin_acronym_after_words`
+        kind before it (研究机构IDC). Two or three capitalised words right
         after a Chinese role are a person too (创始人Sam Altman). Also returns the spans that look like names
         but have no cue, for `_latin_in_lists`."""
         out, rest = [], []
@@ -994,8 +1007,9 @@ class EntityMatcher:
                 if (not _LATIN_NAME_START.match(name) or name in self.latin_not_names or name in self.known_aliases
                         or name in self.latin_titles or len(name) < 2 or _DIGIT_OR_DASH.search(name)):
                     continue  # also a share class (A股), a code or a model (C4, DOTA2, SPL10-)
-                if _SHORT_ACRONYM.fullmatch(name):  # MBA, GMP: an acronym needs its own cue after it
-                    if before_title or self._latin_cue_after(text, e):
+                if _SHORT_ACRONYM.fullmatch(name):  # MBA, GMP: an acronym needs its own cue after it, or a kind
+                    if (before_title or self._latin_cue_after(text, e)  # of organisation before (研究机构IDC)
+                            or self._word_before(text, s, self.latin_acronym_after)):
                         out.append(self._mention("entity.latin_name", s, e, "ORG", name, None))
                     continue
                 described = self._word_before(text, s, self.latin_org_after)

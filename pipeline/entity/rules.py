@@ -69,6 +69,7 @@ class EntityRules(Strict):
     generic_body_after: list[str] = Field(default_factory=list)
     regional_aliases: dict[str, dict[str, str]] = Field(default_factory=dict)
     latin_org_after_words: list[str] = Field(default_factory=list)
+    latin_acronym_after_words: list[str] = Field(default_factory=list)
     latin_org_before_words: list[str] = Field(default_factory=list)
     latin_not_names: list[str] = Field(default_factory=list)
     org_before_title_not: list[str] = Field(default_factory=list)

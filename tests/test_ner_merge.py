@@ -446,6 +446,8 @@ def test_a_suffix_rule_name_stops_at_time_and_function_words(rule_entities, text
     ("记者昨日看望了中国国民党荣誉主席连战。", "中国国民党荣誉", "中国国民党"),
     ("东海总商会名誉会长王大同出席了活动。", "东海总商会名誉", "东海总商会"),
     ("中国海监137船领队周国庆说,编队将继续巡航。", "中国海监137船领队", "中国海监137船"),
+    # a title of two tokens (基金|经理): the model stopped two characters into it
+    ("华夏基金基金经理在路演中表示看好消费。", "华夏基金基金", "华夏基金"),
 ])
 def test_a_model_organisation_ends_before_the_word_that_begins_a_title(rule_entities, text, model, name):
     got = rule_entities(text, [(text.index(model), text.index(model) + len(model), "ORG")])

@@ -591,7 +591,8 @@ class EntityMatcher:
         """Case 0: a model organisation that begins with a market, category or function word starts after
         it (据河钢集团 -> 河钢集团, 港股协鑫新能源 -> 协鑫新能源, 机器人概念远大智能 -> 远大智能): the last such
         whole token inside the span, with two characters or more left after it. One that ends in a company's
-        organ (`model_org_organs`: 董事会, 股东大会) ends before it, and one that ends inside a title before it."""
+        organ (`model_org_organs`: 董事会, 股东大会) ends before it, and one that ends two characters or more
+        inside a title (of one token or more) before it."""
         if label != "ORG":
             return s, e, label
         organ = next((w for w in self.org_organs if text.endswith(w, s, e)), None)
@@ -600,9 +601,10 @@ class EntityMatcher:
         pos, cut = s, None
         while pos < e:
             tok = tok_at.get(pos)
-            if tok is not None and tok[2] > e and pos - s >= 2 and e - pos >= 2 and self.role_rx.fullmatch(tok[0]):
-                # 中国国民党荣誉|主席: the model stopped inside a title, which ends the name before it (not one
-                # character into it: 能矿部|长, 北分行|长 end in the body's own 部, 行)
+            role = self.role_rx.match(text, pos) if tok is not None and pos - s >= 2 and e - pos >= 2 else None
+            if role is not None and role.end() > e:
+                # 中国国民党荣誉|主席, 华夏基金基金|经理: the model stopped inside a title (one token or more), which
+                # ends the name before it (not one character into it: 能矿部|长, 北分行|长 end in the body's own 部, 行)
                 e = pos
                 break
             if tok is None or tok[2] > e:

@@ -380,6 +380,16 @@ def test_a_model_span_that_cuts_a_latin_word_is_dropped(rule_entities):
     assert ("沙尔克04", "ORG") in [x[:2] for x in rule_entities(text, [(2, 7, "ORG")])]
 
 
+def test_a_model_organisation_ending_in_a_quote_verb_before_a_price_ends_before_it(rule_entities):
+    text = "截至收盘,宏景智能报每股12.5元。"
+    got = rule_entities(text, [(text.index("宏"), text.index("每"), "ORG")])
+    assert [x[:2] for x in got] == [("宏景智能", "ORG")]
+    text = "宏景智能收报12.5元,涨3%。"
+    assert [x[:2] for x in rule_entities(text, [(0, 6, "ORG")])] == [("宏景智能", "ORG")]
+    text = "澳门日报12元一份。"  # the 报 of a newspaper's name is no quote verb
+    assert [x[:2] for x in rule_entities(text, [(0, 4, "ORG")])] == [("澳门日报", "ORG")]
+
+
 def test_an_acronym_after_a_kind_of_organisation_is_its_name_not_the_kind_with_it(rule_entities):
     text = "市场研究机构IDC的最新数据显示,华为出货量居首。"
     assert ("IDC", "ORG") in [x[:2] for x in rule_entities(text, [])]

@@ -82,6 +82,9 @@ _CODE_AFTER = regex.compile(r"\s?" + _CODE + r"\)")
 _LATIN_RUN = regex.compile(r"(?<![A-Za-z0-9&.\-'])[A-Za-z][A-Za-z0-9&.\-']*(?: [A-Za-z][A-Za-z0-9&.\-']*)*(?![A-Za-z0-9])")
 _LATIN_WORD = regex.compile(r"[A-Za-z][A-Za-z0-9&.\-']*")
 _ABOUT = "约逾"  # "about", "over" before a number: no name ends in them
+# a share price right after a name: 报 / 收报 / 报收 and a price (宏景智能报12.5元, 报每股)
+_QUOTE_VERB = regex.compile(r"(?:收报|报收|报)$")
+_PRICE = regex.compile(r"每股|\d+(?:\.\d+)?(?:元|港元|美元|新台币|台币|日元|欧元|英镑|港仙|点)")
 _COUNT = regex.compile(r"\d+(?:家|个|只|名|位)")  # 4家公司: a count, never inside a name (not 508所: an institute)
 _SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特力A:, 深纺织A(000045)
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
@@ -360,6 +363,12 @@ class EntityMatcher:
                 continue  # Mobile股份 in T-Mobile股份; a time word left alone by the cuts (第二季度)
             if label == "ORG" and text[e - 1] in _ABOUT and text[e:e + 1].isdigit():
                 continue  # 配售募资约|28亿: a phrase run into the amount it is about, no name
+            if label == "ORG" and e - s >= 4:
+                quote = _QUOTE_VERB.search(text, s + 2, e)
+                if quote is not None and quote.start() in tok_at and _PRICE.match(text, e):
+                    # 宏景智能|报|12.5元, 宏景智能|收报|每股: the stock's quote, not its name (a word of its own: not
+                    # the 报 of 澳门|日报)
+                    e = quote.start()
             if label == "ORG" and self._kind_then_latin(text, s, e):
                 continue  # 咨询公司BCG, 公司GMP: a kind of organisation and a Latin word; the rules read the name
             if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (

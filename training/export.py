@@ -12,6 +12,13 @@ concatenation) and gives the same scores up to float rounding.
 
     build_graph(weights, dilations) -> onnx.ModelProto        # weights: see `weights_from_torch`
     python -m training.export --refold models/ner              # a model exported unfolded, rewritten
+    python -m training.export --quantize models/ner            # its convolutions and products in int8
+
+Quantisation (`quantize`): ONNX Runtime's static quantisation in QDQ form, for the three convolutions and the
+two matrix products only (the lookups, sums and masks stay float): weights int8 per output channel,
+activations uint8 with one scale per tensor, the scales calibrated (min-max) on the encoder's own batches for
+the articles of `corpus/`, the repository's own texts. The encoder takes about 40% less CPU; on the dev split
+the F1 of the model and of the stage move by less than a point either way (models/ner/MODEL_CARD.md).
 
 Every graph written here is checked against the model it came from on random inputs
 (`check_same_scores`): the export fails rather than ship a graph that scores differently.
@@ -20,7 +27,10 @@ Every graph written here is checked against the model it came from on random inp
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -192,13 +202,89 @@ def refold(folder: Path) -> float:
     return worst
 
 
+CALIBRATION = Path(__file__).resolve().parent.parent / "corpus"
+QUANTIZED_OPS = ("Conv", "MatMul")
+
+
+def calibration_batches(folder: Path, texts: list[str]) -> list[dict[str, np.ndarray]]:
+    """The encoder's input batches for `texts` (normalised as the pipeline does, segmented, chunked and
+    packed by the runtime itself), as the model in `folder` is fed them."""
+    from pipeline.entity.model import NerModel
+    from pipeline.text.normalise import normalise
+    from training import adapter
+
+    model = NerModel.load(folder)
+    batches: list[dict[str, np.ndarray]] = []
+    real = model.emissions
+
+    def keep(batch):
+        batches.append({k: v.copy() for k, v in batch.items()})
+        return real(batch)
+
+    model.emissions = keep
+    for text in texts:
+        text = normalise(text).text
+        model.predict(text, adapter.tokens(text))
+    return batches
+
+
+def is_quantized(proto) -> bool:
+    return any(n.op_type in ("QuantizeLinear", "QLinearConv", "DynamicQuantizeLinear") for n in proto.graph.node)
+
+
+def quantize(folder: Path, corpus: Path = CALIBRATION) -> dict:
+    """Rewrite `folder`/model.onnx (a float graph) with its convolutions and matrix products quantised to
+    int8, calibrated on the articles of `corpus`; records how in `folder`/config.json and returns that."""
+    import onnx
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    path = folder / "model.onnx"
+    if is_quantized(onnx.load(str(path))):
+        raise ValueError(f"{path} is already quantised")
+    files = sorted(corpus.glob("*.txt"))
+    if not files:
+        raise FileNotFoundError(f"no calibration articles (*.txt) in {corpus}")
+    batches = calibration_batches(folder, [f.read_text(encoding="utf-8") for f in files])
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.items = iter(batches)
+
+        def get_next(self):
+            return next(self.items, None)
+
+    with tempfile.TemporaryDirectory(prefix="zhner-quant-") as tmp:
+        pre, out = Path(tmp) / "pre.onnx", Path(tmp) / "int8.onnx"
+        quant_pre_process(str(path), str(pre), skip_symbolic_shape=True)
+        quantize_static(str(pre), str(out), Reader(), quant_format=QuantFormat.QDQ,
+                        op_types_to_quantize=list(QUANTIZED_OPS), per_channel=True,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+        shutil.copyfile(out, path)
+    info = {"format": "onnxruntime static quantisation, QDQ", "ops": list(QUANTIZED_OPS),
+            "weights": "int8, per output channel", "activations": "uint8, per tensor, min-max",
+            "calibration": f"corpus/ ({len(files)} articles, {len(batches)} encoder batches)"}
+    config_path = folder / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["int8"] = info
+    config_path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    return info
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--refold", type=Path, required=True, metavar="MODEL_DIR",
-                    help="rewrite MODEL_DIR/model.onnx, exported unfolded, as the folded graph")
+    what = ap.add_mutually_exclusive_group(required=True)
+    what.add_argument("--refold", type=Path, metavar="MODEL_DIR",
+                      help="rewrite MODEL_DIR/model.onnx, exported unfolded, as the folded graph")
+    what.add_argument("--quantize", type=Path, metavar="MODEL_DIR",
+                      help="rewrite MODEL_DIR/model.onnx (float) with int8 convolutions and products")
     args = ap.parse_args(argv)
-    worst = refold(args.refold)
-    print(f"{args.refold / 'model.onnx'}: folded; largest score difference on random inputs {worst:.2e}")
+    if args.refold:
+        worst = refold(args.refold)
+        print(f"{args.refold / 'model.onnx'}: folded; largest score difference on random inputs {worst:.2e}")
+    else:
+        info = quantize(args.quantize)
+        print(f"{args.quantize / 'model.onnx'}: quantised ({info['calibration']})")
     return 0
 
 

@@ -333,6 +333,8 @@ def main(argv=None) -> int:
                     help="SET:N,...: each training sentence of SET seen N times an epoch (e.g. msra:2,pd98:2)")
     ap.add_argument("--smoke", action="store_true", help="tiny slice and sizes: a CI check, not a model")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--float", action="store_true",
+                    help="keep the exported CNN in float (default: int8 convolutions and products, calibrated on corpus/)")
     args = ap.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -465,6 +467,11 @@ def export(model, feat, lexicon, use, args, summ, history, seconds) -> None:
         "dev": {"primary": summ["primary"], "sets": summ["sets"], "history": history},
     }
     (out / "config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.encoder == "idcnn" and not args.float:
+        from training import export as folded
+
+        info = folded.quantize(out)  # the shipped form: int8 convolutions and products (training/export.py)
+        print(f"quantised: {info['calibration']}", file=sys.stderr)
     print(f"exported to {out}", file=sys.stderr)
 
 

@@ -297,6 +297,46 @@ def test_a_model_name_is_propagated_and_gives_its_norm_to_a_bracketed_alias(matc
                                                     ("星河动力", "星河动力", "entity.model")]
 
 
+def test_a_registered_name_takes_the_norm_of_the_short_name_defined_after_it(match):
+    text = "嘉兴鼎泰新材料股份有限公司(以下简称“鼎泰新材”)今日公告。鼎泰新材主营新材料。"
+    got = match(text, [(0, 13, "ORG")])  # the model found neither short name
+    assert [(t, n, r) for t, _, n, _, r in got] == [
+        ("嘉兴鼎泰新材料股份有限公司", "鼎泰新材", "entity.org_suffix"), ("鼎泰新材", "鼎泰新材", "entity.short_name"),
+        ("鼎泰新材", "鼎泰新材", "entity.short_name")]
+    text = "本公司宣布,恒裕国际控股有限公司(「恒裕国际」)已完成收购。"  # a Hong Kong filing's defined term
+    got = match(text, [("恒裕国际控股有限公司", "ORG"), ("恒裕国际", "ORG")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("恒裕国际控股有限公司", "恒裕国际"), ("恒裕国际", "恒裕国际")]
+    text = "公司拟购买天全福鞍碳材料科技有限公司(以下简称天全福鞍)的股权。"  # an alias that had the long norm
+    got = match(text, [("天全福鞍碳材料科技有限公司", "ORG")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("天全福鞍碳材料科技有限公司", "天全福鞍"), ("天全福鞍", "天全福鞍")]
+
+
+def test_a_defined_role_is_no_short_name(match):
+    text = "嘉兴鼎泰新材料股份有限公司(以下简称“公司”)与宁波拓维有限公司(以下简称“目标公司”)签约。"
+    got = match(text, [("嘉兴鼎泰新材料股份有限公司", "ORG"), ("宁波拓维有限公司", "ORG")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("嘉兴鼎泰新材料股份有限公司", "嘉兴鼎泰新材料股份有限公司"),
+                                                 ("宁波拓维有限公司", "宁波拓维有限公司")]
+
+
+def test_a_registered_name_and_its_short_name_in_one_text_share_the_short_norm(match):
+    text = "苏州恒越精工有限公司成立于2010年,恒越精工主营精密零部件。"
+    got = match(text, [("苏州恒越精工有限公司", "ORG"), ("恒越精工", "ORG")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("苏州恒越精工有限公司", "恒越精工"), ("恒越精工", "恒越精工")]
+    got = match(text, [("苏州恒越精工有限公司", "ORG")])  # the short name found from the registered one
+    assert [(t, n, r) for t, _, n, _, r in got] == [("苏州恒越精工有限公司", "恒越精工", "entity.org_suffix"),
+                                                    ("恒越精工", "恒越精工", "entity.short_name")]
+    text = "宁波拓维精密机械股份有限公司发布公告,拓维精密拟募资12亿元。"  # its first characters
+    got = match(text, [("宁波拓维精密机械股份有限公司", "ORG")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("宁波拓维精密机械股份有限公司", "拓维精密"), ("拓维精密", "拓维精密")]
+
+
+def test_a_known_company_inside_a_registered_name_is_another_company(match):
+    text = "中国石油化工股份有限公司与中国石油签署协议,石油化工行业回暖。"
+    got = match(text, [("中国石油化工股份有限公司", "ORG")])
+    assert ("中国石油化工股份有限公司", "中国石油化工股份有限公司") in [(t, n) for t, _, n, _, _ in got]
+    assert "石油化工" not in [t for t, *_ in got]  # its head begins with a common word
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

@@ -68,6 +68,7 @@ from pipeline.mention import Mention, select_longest
 _LATIN = regex.compile(r"[A-Za-z0-9]")
 _LETTER = regex.compile(r"[A-Za-z]")
 _SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a company's name
+_SEAT_END = regex.compile(r"\(\p{Han}{2,4}\)$")
 _HAN = regex.compile(r"^\p{Han}+$")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
@@ -98,6 +99,7 @@ _BY_CUE = ("entity.listed", "entity.latin_name", "entity.coded_name")
 # a stock code in brackets right after a name, closed or going on with a comma (诺辉健康(HK06606,股价...))
 _CODE_IN_BRACKETS = regex.compile(_CODE + r"[),，]")
 _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ", "和 ", " 和", "与 ", " 与")
+_SENTENCE_ENDS = "。！？!?；;\n"
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
 
@@ -224,6 +226,11 @@ class EntityMatcher:
         self.regional_aliases = {r: dict(m) for r, m in e.regional_aliases.items()}
         self.place_prefixes = tuple(sorted({p for p in self.places if len(p) >= 2}, key=len, reverse=True))
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
+        self.not_defined = frozenset(e.defined_not_names)
+        # a short name defined in brackets: (以下简称“X”), (简称X), (下称X), (“X”), (「X」 or ...)
+        self.defined_rx = rxcache.compile(
+            r"\((?:(?:以下|下文|下)?(?:简称|称|合称)为?[:：]?\s?[“\"「『‘']?|[“\"「『‘'])"
+            r"(?P<n>[\p{Han}A-Za-z][\p{Han}A-Za-z0-9·&\-]{1,15}?)[”\"」』’']?(?=\)|或|、|,|;)")
         self.paren_rx = rxcache.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<abbr>(?:以下)?简称[:：]?)?"
             r"(?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
@@ -252,8 +259,9 @@ class EntityMatcher:
             spans = {(m.start, m.end) for m in aliases}
             chosen = select_longest([m for m in chosen if (m.start, m.end) not in spans] + aliases)
         chosen = select_longest(chosen + self._propagate(text, chosen, starts, ends))
-        return self._place_bodies(text, self._registered(text, self._latin_in_lists(text, chosen, latin_rest)),
-                                  tok_end)
+        chosen = self._place_bodies(text, self._registered(text, self._latin_in_lists(text, chosen, latin_rest)),
+                                    tok_end)
+        return self._short_names(text, chosen, tok_at)
 
     # the model ------------------------------------------------------------------------------------
 
@@ -1372,6 +1380,123 @@ class EntityMatcher:
                 out.append(self._mention("entity.paren_alias", a0, a1, f["label"], f["norm"], f["kind"]))
         return out
 
+    def _short_names(self, text: str, chosen: list[Mention], tok_at) -> list[Mention]:
+        """A registered name (ending in a legal form, with no canonical norm from the gazetteer) and its short
+        name take the short name's norm, both, at every occurrence (tests/gold/GUIDELINES.md). The short name
+        is, first, one defined in brackets right after it (嘉兴鼎泰新材料股份有限公司(以下简称“鼎泰新材”),
+        恒裕國際控股有限公司(「恒裕國際」)), an organisation even where nothing else found it; else an organisation
+        the model or a pattern found in the same sentence whose name is the registered name's characters in
+        order (苏州恒越精工有限公司 ... 恒越精工; not a gazetteer's or a listed company's name: 中国石油 is not
+        中国石油化工股份有限公司); else the registered name without its places and legal form, or the first
+        three or more characters of that, where it stands on token boundaries elsewhere in the text and does
+        not begin with a common word (苏州恒越精工有限公司 ... 恒越精工; not 石油化工 after 中国石油化工股份有限公司)."""
+        orgs = [m for m in chosen if m.fields["label"] == "ORG"]
+        full = [m for m in orgs if text.endswith(self.legal_forms, m.start, m.end)
+                and m.fields["norm"] == text[m.start:m.end].replace(" ", "")]
+        if not full:
+            return chosen
+        by_span = {(m.start, m.end): m for m in chosen}
+        added: list[Mention] = []
+        renorm: dict[str, str] = {}  # a registered name, or a short name, -> the short name's norm
+        for f in full:
+            name = text[f.start:f.end]
+            if name in renorm:
+                continue
+            defined = self._defined_after(text, f.end, name)
+            if defined is not None:
+                held = by_span.get(defined)
+                if held is None:
+                    if any(m.start < defined[1] and defined[0] < m.end for m in chosen + added):
+                        continue
+                    held = self._mention("entity.short_name", *defined, "ORG",
+                                         text[defined[0]:defined[1]].replace(" ", ""), f.fields["kind"])
+                    added.append(held)
+                    added += self._occurrences(text, held, chosen + added, tok_at, common=True)
+                if held.fields["label"] == "ORG":
+                    norm = held.fields["norm"]
+                    if norm == f.fields["norm"]:  # an alias that took the registered name's norm
+                        norm = text[held.start:held.end].replace(" ", "")
+                    renorm[name] = renorm[text[held.start:held.end]] = norm
+                continue
+            lo, hi = self._sentence(text, f.start)
+            same = [m for m in orgs if lo <= m.start and m.end <= hi and (m.end <= f.start or m.start >= f.end)
+                    and 2 <= m.end - m.start < len(name) and _in_order(text[m.start:m.end], name)
+                    and m.rule not in ("entity.gazetteer", "entity.listed", "entity.coded_name")
+                    and not text.endswith(self.legal_forms, m.start, m.end)]
+            if same:
+                renorm[name] = max(same, key=lambda m: m.end - m.start).fields["norm"]
+                continue
+            found = self._head_occurrences(text, f, chosen + added, tok_at)
+            if found:
+                added += found
+                renorm[name] = found[0].fields["norm"]
+        if not renorm:
+            return chosen
+        out = []
+        for m in chosen + added:
+            norm = renorm.get(text[m.start:m.end]) if m.fields["label"] == "ORG" else None
+            if norm is not None and norm != m.fields["norm"]:
+                m = dataclasses.replace(m, fields={**m.fields, "norm": norm})
+            out.append(m)
+        return sorted(out, key=lambda m: m.start)
+
+    def _head_occurrences(self, text: str, f: Mention, taken: list[Mention], tok_at) -> list[Mention]:
+        """Mentions of a registered name's head (`_short_names`) elsewhere in the text, the longest head form
+        that occurs: the name without its places and legal form, then its prefixes of three or more characters."""
+        name = text[f.start:f.end]
+        head = name[:-len(next(x for x in sorted(self.legal_forms, key=len, reverse=True) if name.endswith(x)))]
+        head = _SEAT_END.sub("", head)
+        while True:
+            place = next((p for p in self.place_prefixes if head.startswith(p)), None)
+            if place is None:
+                break
+            head = head[len(place):].lstrip("市省区县")
+        if len(head) < 3 or not _HAN.match(head):
+            return []
+        for n in range(len(head), 2, -1):
+            short = self._mention("entity.short_name", -1, -1, "ORG", head[:n], f.fields["kind"])
+            out = self._occurrences(text, short, taken, tok_at)
+            if out:
+                return out
+        return []
+
+    def _occurrences(self, text: str, short: Mention, taken: list[Mention], tok_at, common: bool = False):
+        """`short`'s norm where it occurs on token boundaries outside `taken`, not going on into a longer
+        company name (…科技, …集团); only where it does not begin with a common word unless `common`."""
+        name = short.fields["norm"]
+        busy = _covered(text, taken)
+        out = []
+        for hit in regex.finditer(regex.escape(name), text):
+            s, e = hit.span()
+            first, nxt = tok_at.get(s), tok_at.get(e)
+            if (first is None or any(busy[s:e]) or (not common and self._common(first[0]))
+                    or (e < len(text) and nxt is None)
+                    or (nxt is not None and (nxt[0] in self.merge_suffixes or nxt[0] in self.company_word_set))):
+                continue
+            out.append(dataclasses.replace(short, start=s, end=e))
+        return out
+
+    def _defined_after(self, text: str, end: int, name: str) -> tuple[int, int] | None:
+        """The span of the short name defined in brackets right after a registered name ending at `end`:
+        (以下简称“X”), (简称X), (下称“X”), (“X”), (「X」); not a generic word (以下简称“公司”, “本集团”,
+        “发行人”), and its first character is in the name."""
+        m = self.defined_rx.match(text, end)
+        if m is None:
+            return None
+        s, e = m.span("n")
+        short = text[s:e]
+        if (short in self.generic_heads or short.startswith(tuple(self.generic_heads)) or short in self.not_defined
+                or short.endswith(self.generic_nouns) and len(short) <= 3 or short[0] not in name):
+            return None
+        return s, e
+
+    @staticmethod
+    def _sentence(text: str, pos: int) -> tuple[int, int]:
+        """The sentence around `pos`: from after the last 。！？!?；;\n before it to the next one."""
+        lo = max(text.rfind(c, 0, pos) for c in _SENTENCE_ENDS) + 1
+        ends = [i for i in (text.find(c, pos) for c in _SENTENCE_ENDS) if i >= 0]
+        return lo, min(ends, default=len(text))
+
     def _propagate(self, text, chosen, starts, ends) -> list[Mention]:
         """Every other occurrence of a name a pattern found, in one Aho-Corasick pass over the text."""
         names: dict[str, Mention] = {}
@@ -1393,6 +1518,12 @@ class EntityMatcher:
                 out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"],
                                          tentative=names[name].tentative))
         return out
+
+
+def _in_order(short: str, name: str) -> bool:
+    """The characters of `short` occur in `name` in the same order (恒越精工 in 苏州恒越精工有限公司)."""
+    it = iter(name)
+    return all(c in it for c in short)
 
 
 def _cuts_latin_word(text: str, s: int, e: int) -> bool:

@@ -78,6 +78,7 @@ class EntityRules(Strict):
     described_org_before: list[str] = Field(default_factory=list)
     org_stop_before_legal_form: list[str] = Field(default_factory=list)
     described_org_after: list[str] = Field(default_factory=list)
+    defined_not_names: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

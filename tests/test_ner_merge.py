@@ -337,6 +337,15 @@ def test_a_known_company_inside_a_registered_name_is_another_company(match):
     assert "石油化工" not in [t for t, *_ in got]  # its head begins with a common word
 
 
+def test_a_listed_name_before_a_price_move_replaces_a_model_place_at_its_start(match):
+    text = "午后柏川医疗、恒越精工跌逾5%。"  # the list after a time word, the model reading 柏川 as a place
+    got = match(text, [("柏川", "GPE"), ("恒越精工", "ORG")])
+    assert [(t, lab, r) for t, lab, _, _, r in got] == [("柏川医疗", "ORG", "entity.stock_move"),
+                                                        ("恒越精工", "ORG", "entity.model")]
+    text = "日本、恒越精工跌逾5%。"  # a place that is the whole item stays a place
+    assert ("日本", "GPE") in [(t, lab) for t, lab, *_ in match(text, [("日本", "GPE")])]
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

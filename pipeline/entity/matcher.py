@@ -172,7 +172,9 @@ class EntityMatcher:
         listed_then_cue = r"(?:、[\p{Han}A-Za-z]{2,8}?){0,6}\s?等?\s?(?:" + cues + ")"
         self.company_cue_rx = rxcache.compile(listed_then_cue)
         self.stock_move_rx = rxcache.compile(
-            r"(?<=^|[\s,，、;；:：。(（])(?P<name>[\p{Han}A-Za-z]{2,6}?)(?=" + listed_then_cue + ")", regex.M)
+            r"(?<=^|[\s,，、;；:：。(（]|" + "|".join(regex.escape(w) for w in sorted(
+                e.model_org_cut_before, key=len, reverse=True)) + r")(?P<name>[\p{Han}A-Za-z]{2,6}?)(?="
+            + listed_then_cue + ")", regex.M)
         self.cue_rx = rxcache.compile(cues)  # where to look: the names end at most a list's length before a cue
         self.stock_move_not = tuple(e.stock_move_not_names)
         self.not_companies = frozenset(e.market_not_companies)
@@ -1303,12 +1305,15 @@ class EntityMatcher:
     def _stock_moves(self, text: str, chosen: list[Mention], tok_at, ends) -> list[Mention]:
         """Listed companies' short names that no rule or model span took, right before a share-price word
         (or before the last name of their list that has one): 永清环保跌逾9%, 劲旅环境、中兰环保涨超5%."""
-        taken = _covered(text, chosen)
+        guesses = [m for m in chosen if m.rule == "entity.model" and m.fields["label"] != "ORG"]
+        taken = _covered(text, [m for m in chosen if m.rule != "entity.model" or m.fields["label"] == "ORG"])
+        guessed = _covered(text, guesses)
         added, seen, done = [], set(), 0
         for cue in self.cue_rx.finditer(text):
             lo = max(done, cue.start() - 64)
-            seen.update(m.span("name") for m in self.stock_move_rx.finditer(text, lo, cue.end()))
+            seen.update(m.span("name") for m in self.stock_move_rx.finditer(text, lo, cue.end(), overlapped=True))
             done = cue.start()
+        dropped: set[int] = set()
         for s, e in sorted(seen):
             name = text[s:e]
             if any(taken[s:e]) or s not in tok_at or e not in ends or self._market_word(name) or self._pronoun_in(
@@ -1317,8 +1322,18 @@ class EntityMatcher:
             whole = tok_at[s]
             if whole[2] == e and self.freq(name) > 0 and name not in self._proper():
                 continue  # one common word: 黄金, 原油 (a company named by one, 贝壳, needs the model or the gazetteer)
+            if any(guessed[s:e]):
+                # the model's person or place at the start of a listed name the list and its cue make a company
+                # (柏川 in 柏川医疗、恒越精工跌逾5%); not one that is the whole name or runs past it
+                inside = [i for i, m in enumerate(guesses) if m.start < e and s < m.end]
+                if not all(guesses[i].start == s and guesses[i].end < e for i in inside):
+                    continue
+                dropped.update(inside)
             added.append(self._mention("entity.stock_move", s, e, "ORG", name, "company", tentative=True))
-        return sorted(chosen + added, key=lambda x: x.start) if added else chosen
+        if not added:
+            return chosen
+        gone = {id(guesses[i]) for i in dropped}
+        return sorted([m for m in chosen if id(m) not in gone] + added, key=lambda x: x.start)
 
     def _pronoun_in(self, s: int, e: int, tok_at) -> bool:
         """A word no name holds among the tokens from `s` to `e`: 的, or a pronoun or generic head first

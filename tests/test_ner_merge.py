@@ -346,6 +346,27 @@ def test_a_listed_name_before_a_price_move_replaces_a_model_place_at_its_start(m
     assert ("日本", "GPE") in [(t, lab) for t, lab, *_ in match(text, [("日本", "GPE")])]
 
 
+def test_names_listed_with_organisations_are_organisations(match):
+    text = "爱立信、阿朗、诺西、中兴等业绩下滑。"  # the model read two of the companies as a place and a person
+    got = match(text, [("爱立信", "ORG"), ("阿朗", "GPE"), ("诺西", "PERSON")])
+    assert [(t, lab) for t, lab, *_ in got] == [("爱立信", "ORG"), ("阿朗", "ORG"), ("诺西", "ORG"), ("中兴", "ORG")]
+    text = "联泓新科、方大集团、同力日升、科华数据等一度触板。"  # an item the model cut short
+    got = match(text, [("联泓新科", "ORG"), ("方大集团", "ORG"), ("力日升", "PERSON")])
+    assert ("同力日升", "ORG") in [(t, lab) for t, lab, *_ in got]
+    text = "恒越资本、鼎泰新材、柏川医疗参与认购。"  # an item nothing found, between two organisations
+    got = match(text, [("恒越资本", "ORG"), ("柏川医疗", "ORG")])
+    assert [(t, lab, r) for t, lab, _, _, r in got][1] == ("鼎泰新材", "ORG", "entity.listed_with")
+
+
+def test_a_list_of_places_or_people_or_things_is_left_alone(match):
+    got = match("张伟、李娜、王强出席会议。", [("张伟", "PERSON"), ("李娜", "PERSON"), ("王强", "PERSON")])
+    assert {lab for _, lab, *_ in got} == {"PERSON"}
+    got = match("日本、韩国、恒越资本、鼎泰新材参展。", [("恒越资本", "ORG"), ("鼎泰新材", "ORG")])
+    assert [(t, lab) for t, lab, *_ in got][:2] == [("日本", "GPE"), ("韩国", "GPE")]  # known places
+    got = match("恒越资本、黄金、原油、鼎泰新材。", [("恒越资本", "ORG"), ("鼎泰新材", "ORG")])
+    assert [t for t, *_ in got] == ["恒越资本", "鼎泰新材"]  # market words and common words are no names
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

@@ -49,7 +49,8 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    ending says (`org_kind_suffixes` in rules/entity.yaml: ...银行 -> company), else none.
 Then aliases and propagation run over rules and model together: `Kimi(月之暗面)` after a model-found
 月之暗面 makes Kimi its alias, and a name the model found once is found at its other occurrences
-(`entity.propagated`). Last, places right before a registered name (ending in a legal form: 有限公司) join it
+(`entity.propagated`). Names listed with 、 are of one kind (`_coordinated`): in a list with two or more
+organisations and no known person or place, the model's people and places are organisations. Last, places right before a registered name (ending in a legal form: 有限公司) join it
 (广州白云山天心制药股份有限公司), and a Latin name listed with an organisation is one (微软、Anthropic).
 """
 
@@ -256,6 +257,7 @@ class EntityMatcher:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
         chosen = self._stock_moves(text, chosen, tok_at, ends)
+        chosen = self._coordinated(text, chosen, tok_at, ends)
         aliases = self._aliases(text, chosen, starts, ends)
         if aliases:
             spans = {(m.start, m.end) for m in aliases}
@@ -1334,6 +1336,60 @@ class EntityMatcher:
             return chosen
         gone = {id(guesses[i]) for i in dropped}
         return sorted([m for m in chosen if id(m) not in gone] + added, key=lambda x: x.start)
+
+    def _coordinated(self, text: str, chosen: list[Mention], tok_at, ends) -> list[Mention]:
+        """Names listed with 、 are of one kind. In a list of three or more items of which at least two are
+        organisations and none a person or place the rules know: an item the model read as a person or a place
+        is an organisation (爱立信、阿朗、诺西、中兴); a model span that lost the first characters of its item is the
+        whole item, an organisation (、同|力日升、 -> 同力日升); an item between two names that nothing found is an
+        organisation when it stands on token boundaries, is two to eight Han or Latin characters and is
+        neither one common word nor a market word (联泓新科、方大集团、龙腾光电、科华数据). Lists of places or
+        people are left alone."""
+        if "、" not in text:
+            return chosen
+        out = sorted(chosen, key=lambda m: m.start)
+        replace: dict[int, Mention] = {}
+        added: list[Mention] = []
+        i = 0
+        while i < len(out):
+            # the items of one list: (mention or None, start, end, the mention it replaces or None)
+            group, j = [(out[i], out[i].start, out[i].end, None)], i
+            while text[group[-1][2]:group[-1][2] + 1] == "、":
+                end = group[-1][2]
+                nxt = out[j + 1] if j + 1 < len(out) else None
+                k = end + 1
+                while k < len(text) and k - end <= 9 and text[k] not in _NAME_BREAK:
+                    k += 1
+                if nxt is not None and nxt.start == end + 1:
+                    group.append((nxt, nxt.start, nxt.end, None))
+                    j += 1
+                elif (nxt is not None and end + 1 < nxt.start < k and nxt.end == k and k - end - 1 <= 8
+                      and nxt.rule == "entity.model" and end + 1 in tok_at and _NAME_TOKEN.match(text[end + 1:k])):
+                    group.append((self._model_mention(text, end + 1, k, "ORG"), end + 1, k, nxt))
+                    j += 1
+                elif (k > end + 1 and k - end - 1 <= 8 and text[k:k + 1] == "、"
+                      and (nxt is None or nxt.start >= k)):
+                    group.append((None, end + 1, k, None))
+                else:
+                    break
+            i = j + 1
+            named = [m for m, *_ in group if m is not None]
+            if (len(group) < 3 or sum(m.fields["label"] == "ORG" for m in named) < 2
+                    or any(m.fields["label"] != "ORG" and m.rule != "entity.model" for m in named)):
+                continue
+            for m, s, e, old in group:
+                if old is not None:
+                    replace[id(old)] = m
+                elif m is not None:
+                    if m.fields["label"] != "ORG":
+                        replace[id(m)] = self._model_mention(text, s, e, "ORG")
+                elif (s in tok_at and e in ends and _NAME_TOKEN.match(text[s:e]) and not self._market_word(text[s:e])
+                      and not self._pronoun_in(s, e, tok_at) and text[s:e] not in self.places
+                      and not (tok_at[s][2] == e and self._common(text[s:e]))):
+                    added.append(self._mention("entity.listed_with", s, e, "ORG", text[s:e], None, tentative=True))
+        if not replace and not added:
+            return chosen
+        return sorted([replace.get(id(m), m) for m in chosen] + added, key=lambda m: m.start)
 
     def _pronoun_in(self, s: int, e: int, tok_at) -> bool:
         """A word no name holds among the tokens from `s` to `e`: 的, or a pronoun or generic head first

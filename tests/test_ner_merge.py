@@ -367,6 +367,13 @@ def test_a_list_of_places_or_people_or_things_is_left_alone(match):
     assert [t for t, *_ in got] == ["恒越资本", "鼎泰新材"]  # market words and common words are no names
 
 
+def test_a_model_place_before_a_suffix_word_is_an_organisation_named_with_it(match):
+    text = "其一致行动人三峡资本拟减持。"
+    assert [(t, lab) for t, lab, *_ in match(text, [("三峡", "GPE")])] == [("三峡资本", "ORG")]
+    text = "李明集团宣布。"
+    assert [(t, lab) for t, lab, *_ in match(text, [("李明", "PERSON")])] == [("李明集团", "ORG")]
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

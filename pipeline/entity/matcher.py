@@ -258,6 +258,7 @@ class EntityMatcher:
         chosen = self._notions(text, chosen)
         chosen = self._stock_moves(text, chosen, tok_at, ends)
         chosen = self._coordinated(text, chosen, tok_at, ends)
+        chosen = self._suffixed_guesses(text, chosen, tok_at)
         aliases = self._aliases(text, chosen, starts, ends)
         if aliases:
             spans = {(m.start, m.end) for m in aliases}
@@ -1336,6 +1337,25 @@ class EntityMatcher:
             return chosen
         gone = {id(guesses[i]) for i in dropped}
         return sorted([m for m in chosen if id(m) not in gone] + added, key=lambda x: x.start)
+
+    def _suffixed_guesses(self, text: str, chosen: list[Mention], tok_at) -> list[Mention]:
+        """A model place right before an organisation suffix word (`org_suffixes_strong`, `_weak`, `_industry`:
+        资本, 证券, 集团, 地产), or a model person before a strong one (集团, 控股), that nothing else took is an
+        organisation named with it (三峡 + 资本; not 李明 + 证券从业); not when another suffix or a company word
+        follows (the name goes on: left to the rules)."""
+        taken = _covered(text, chosen)
+        out = []
+        for m in chosen:
+            tok = tok_at.get(m.end)
+            if (m.rule == "entity.model" and m.fields["label"] in ("PERSON", "GPE") and tok is not None
+                    and tok[0] in self.suffix_strength
+                    and (self.suffix_strength[tok[0]] or m.fields["label"] == "GPE")
+                    and not any(taken[tok[1]:tok[2]])):
+                after = tok_at.get(tok[2])
+                if after is None or (after[0] not in self.merge_suffixes and after[0] not in self.company_word_set):
+                    m = self._model_mention(text, m.start, tok[2], "ORG")
+            out.append(m)
+        return out
 
     def _coordinated(self, text: str, chosen: list[Mention], tok_at, ends) -> list[Mention]:
         """Names listed with 、 are of one kind. In a list of three or more items of which at least two are

@@ -374,6 +374,12 @@ def test_a_model_place_before_a_suffix_word_is_an_organisation_named_with_it(mat
     assert [(t, lab) for t, lab, *_ in match(text, [("李明", "PERSON")])] == [("李明集团", "ORG")]
 
 
+def test_a_model_organisation_ends_before_an_adverb_and_a_verb(match):
+    text = "恒越资本、启明星创投联合领投,中国联合网络通信集团跟投。"
+    got = match(text, [("恒越资本", "ORG"), ("启明星创投联合领投", "ORG"), ("中国联合网络通信集团", "ORG")])
+    assert [t for t, *_ in got] == ["恒越资本", "启明星创投", "中国联合网络通信集团"]  # 联合 inside a name stays
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

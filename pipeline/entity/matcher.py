@@ -160,6 +160,7 @@ class EntityMatcher:
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
         self.org_cut_before = frozenset(e.model_org_cut_before)
+        self.org_adverbs = frozenset(e.model_org_adverbs)
         self.time_or_verb_words = tuple(sorted(self.org_cut_before, key=len, reverse=True))
         self.org_organs = tuple(e.model_org_organs)
         self.person_not_before = tuple(e.person_not_before)
@@ -631,9 +632,13 @@ class EntityMatcher:
                 break
             if tok is None or tok[2] > e:
                 break
+            nxt = tok_at.get(tok[2]) if tok[0] in self.org_adverbs else None
             if pos - (cut if cut is not None else s) >= 2 and (
-                    tok[0] in self.org_cut_before or _COUNT.match(text, pos)):
-                e = pos  # 新鸿基地产上半年 -> 新鸿基地产, 黄河旋风4家公司 -> 黄河旋风: a time word or a count ends it
+                    tok[0] in self.org_cut_before or _COUNT.match(text, pos)
+                    or (nxt is not None and nxt[0] in self.org_cut_before)):
+                # 新鸿基地产上半年 -> 新鸿基地产, 黄河旋风4家公司 -> 黄河旋风: a time word, a verb, an adverb before
+                # one (启明星创投|联合|领投) or a count ends it
+                e = pos
                 break
             if tok[0] in self.org_cut_after and tok[2] < e - 1:
                 cut = tok[2]

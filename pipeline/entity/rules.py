@@ -79,6 +79,7 @@ class EntityRules(Strict):
     org_stop_before_legal_form: list[str] = Field(default_factory=list)
     described_org_after: list[str] = Field(default_factory=list)
     defined_not_names: list[str] = Field(default_factory=list)
+    model_org_adverbs: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

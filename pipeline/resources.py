@@ -220,7 +220,8 @@ class Rules:
     def _load(self, name: str, model: type[BaseModel]):
         path = self.directory / f"{name}.yaml"
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            data = rxcache.parsed(str(path), path.read_text(encoding="utf-8"),
+                                  lambda text: yaml.load(text, Loader=_YamlLoader))  # noqa: S506 - a safe loader
         except FileNotFoundError as exc:
             raise RulesError(f"rule file missing: {path}") from exc
         except yaml.YAMLError as exc:

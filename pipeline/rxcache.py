@@ -18,6 +18,8 @@ a thin stand-in that notes the arguments of `compile` and passes every call on.
 from __future__ import annotations
 
 import atexit
+import hashlib
+import marshal
 import os
 import sys
 import tempfile
@@ -56,6 +58,8 @@ class _Store:
         self.folder: Path | None = None
         self.entries: dict[tuple[str, int], tuple] | None = None
         self.dirty = False
+        self.parsed: dict[str, tuple] | None = None  # `parsed`: name -> (sha256 of the text, marshal of the data)
+        self.parsed_dirty = False
 
     @property
     def path(self) -> Path:
@@ -63,6 +67,10 @@ class _Store:
         uid = os.getuid() if hasattr(os, "getuid") else 0
         py = f"{sys.version_info[0]}{sys.version_info[1]}"
         return folder / f"zhnews-regex-{uid}-{regex.__version__}-py{py}-{_FORMAT}.marshal"
+
+    @property
+    def parsed_path(self) -> Path:
+        return self.path.with_name(self.path.name.replace("zhnews-regex-", "zhnews-parsed-"))
 
     def load(self) -> dict:
         if self.entries is None:
@@ -83,9 +91,36 @@ def use(folder: str | Path | None) -> None:
     with _lock:
         new = Path(folder) if folder else None
         if new != _store.folder:
-            if _store.dirty:
+            if _store.dirty or _store.parsed_dirty:
                 _save_locked()
             _store.folder, _store.entries, _store.dirty = new, None, False
+            _store.parsed, _store.parsed_dirty = None, False
+
+
+def parsed(name: str, text: str, parse):
+    """`parse(text)`, kept with the patterns (one more `marshal` file in the same folder, keyed by `name` and
+    the text's sha256): the rule files' YAML, which takes longer to parse than its result takes to load. Data
+    marshal cannot hold is parsed every time; never raises more than `parse` does."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    with _lock:
+        if _store.parsed is None:
+            data = cachefile.read(_store.parsed_path)
+            _store.parsed = data if isinstance(data, dict) else {}
+        hit = _store.parsed.get(name)
+    if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and isinstance(hit[1], bytes):
+        try:
+            return marshal.loads(hit[1])  # a fresh copy for each caller
+        except (ValueError, EOFError, TypeError):
+            pass
+    value = parse(text)
+    try:
+        stored = marshal.dumps(value)
+    except ValueError:
+        return value
+    with _lock:
+        _store.parsed[name] = (digest, stored)
+        _store.parsed_dirty = True
+    return value
 
 
 def compile(pattern: str, flags: int = 0):  # noqa: A001 - the same name and signature as regex.compile
@@ -134,6 +169,9 @@ def save() -> None:
 
 
 def _save_locked() -> None:
+    if _store.parsed_dirty and _store.parsed is not None:
+        if cachefile.write(_store.parsed_path, {**_read(_store.parsed_path), **_store.parsed}):
+            _store.parsed_dirty = False
     if not _store.dirty or _store.entries is None:
         return
     path = _store.path

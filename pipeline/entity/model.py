@@ -54,31 +54,36 @@ _SOFT_BREAK = set(",，、 :：")
 # small helpers
 
 
-def trie_regex(words) -> re.Pattern | None:
-    """One regex matching any of `words`, built as a trie so that matching costs O(text), preferring
-    the longest word at each position."""
-    trie: dict = {}
-    for w in words:
-        if not w:
-            continue
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-    if not trie:
-        return None
+class LongestWords:
+    """Leftmost-longest, non-overlapping occurrences of any of `words` (one Aho-Corasick pass, then the
+    longest word at each start, left to right): what one regex alternation of the words, longest first,
+    finds with `finditer`, built in a millisecond instead of the regex's compile."""
 
-    def build(node) -> str:
-        end = "" in node
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            return "(?:" + body + ")?"
-        return body if len(alts) == 1 and len(body) == 1 else body
+    def __init__(self, words):
+        import ahocorasick
 
-    return re.compile(build(trie))
+        self.automaton = ahocorasick.Automaton()
+        for w in words:
+            if w:
+                self.automaton.add_word(w, len(w))
+        self.empty = len(self.automaton) == 0
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        if self.empty:
+            return []
+        longest: dict[int, int] = {}
+        for last, n in self.automaton.iter(text):
+            s = last - n + 1
+            if n > longest.get(s, 0):
+                longest[s] = n
+        out, pos = [], 0
+        for s in sorted(longest):
+            if s >= pos:
+                pos = s + longest[s]
+                out.append((s, pos))
+        return out
 
 
 def chunk_spans(text: str, max_len: int = 160) -> list[tuple[int, int]]:
@@ -160,15 +165,15 @@ class Featurizer:
         for alias, label in lexicon["gazetteer"]:
             gaz.setdefault(alias, label)
         self.gaz_label = {a: LABELS.index(lab) for a, lab in gaz.items()}
-        self.gaz_rx = trie_regex(gaz)
+        self.gaz_words = LongestWords(gaz)
         self.token_only = frozenset(lexicon["token_only"])
         cues = [(w, 1) for w in lexicon["titles_before"]] + [(w, 2) for w in lexicon["titles_after"]] + \
             [(w, 3) for w in lexicon["org_suffixes_strong"]] + [(w, 4) for w in lexicon["org_suffixes_weak"]]
         self.cue_code: dict[str, int] = {}
         for w, c in cues:
             self.cue_code.setdefault(w, c)
-        self.cue_rx = trie_regex(self.cue_code)
-        self.compound_rx = trie_regex(lexicon["compound_surnames"])
+        self.cue_words = LongestWords(self.cue_code)
+        self.compound_words = LongestWords(lexicon["compound_surnames"])
         self.cls_table = _class_table(lexicon["surnames"])
         self.set_vocab(char_cps, bigram_keys)
 
@@ -263,13 +268,10 @@ class Featurizer:
     def gazetteer_spans(self, text: str, tokens) -> list[tuple[int, int, str]]:
         """Gazetteer aliases in `text` (leftmost-longest, not overlapping); aliases that are also common
         words count only on jieba word boundaries, Latin ones only when standing alone."""
-        if self.gaz_rx is None:
-            return []
         out = []
         tok_starts = tok_ends = None
-        for m in self.gaz_rx.finditer(text):
-            s, e = m.span()
-            alias = m.group()
+        for s, e in self.gaz_words.spans(text):
+            alias = text[s:e]
             if alias in self.token_only:
                 if tok_starts is None:
                     tok_starts = {t[1] for t in tokens}
@@ -299,16 +301,14 @@ class Featurizer:
     def cls_ids(self, cp: np.ndarray, text: str) -> np.ndarray:
         bmp = cp < 0x10000
         out = np.where(bmp, self.cls_table[np.where(bmp, cp, 0)], np.where(cp >= 0x20000, 1, 10))
-        if self.compound_rx is not None:
-            for m in self.compound_rx.finditer(text):
-                out[m.start()] = 3
+        for s, _ in self.compound_words.spans(text):
+            out[s] = 3
         return out
 
     def cue_ids(self, n: int, text: str) -> np.ndarray:
         out = np.zeros(n, dtype=np.int64)
-        if self.cue_rx is not None:
-            for m in self.cue_rx.finditer(text):
-                out[m.start():m.end()] = self.cue_code[m.group()]
+        for s, e in self.cue_words.spans(text):
+            out[s:e] = self.cue_code[text[s:e]]
         return out
 
     # all of them --------------------------------------------------------------------------------

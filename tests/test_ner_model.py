@@ -232,3 +232,17 @@ def test_the_shipped_model_stays_under_the_30_mb_the_repository_allows():
     files = [p for p in MODEL.iterdir() if p.is_file()]
     assert {"model.onnx", "vocab.npz", "config.json", "MODEL_CARD.md"} <= {p.name for p in files}
     assert sum(p.stat().st_size for p in files) <= 30_000_000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="甲乙丙丁ab", min_size=1, max_size=4), max_size=8),
+       st.text(alphabet="甲乙丙丁ab,", max_size=40))
+def test_longest_words_finds_what_a_longest_first_alternation_finds(words, text):
+    import re
+
+    from pipeline.entity.model import LongestWords
+
+    ordered = sorted(set(words), key=len, reverse=True)
+    want = [m.span() for m in re.finditer("|".join(map(re.escape, ordered)), text)] if ordered else []
+    assert LongestWords(words).spans(text) == want
+

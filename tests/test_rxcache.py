@@ -78,3 +78,31 @@ def test_a_cached_pattern_is_the_pattern_regex_compiles(tmp_path):
 def test_the_record_does_not_depend_on_the_cache(tmp_path):
     assert json.dumps(_run(tmp_path)["record"], sort_keys=True) == json.dumps(
         _run(tmp_path / "other")["record"], sort_keys=True)
+
+
+def test_parsed_rule_data_comes_back_from_the_file_and_only_for_the_same_text(tmp_path):
+    import datetime
+
+    calls = []
+
+    def parse(text):
+        calls.append(text)
+        return {"words": text.split(), "n": len(text)}
+
+    rxcache.use(tmp_path)
+    try:
+        first = rxcache.parsed("rules/x.yaml", "a b c", parse)
+        rxcache.save()
+        rxcache.use(None)
+        rxcache.use(tmp_path)  # a new process
+        again = rxcache.parsed("rules/x.yaml", "a b c", parse)
+        assert again == first and calls == ["a b c"]
+        again["words"].append("changed")  # each caller gets its own copy
+        assert rxcache.parsed("rules/x.yaml", "a b c", parse) == first
+        assert rxcache.parsed("rules/x.yaml", "a b d", parse)["words"] == ["a", "b", "d"]  # an edited file
+        assert len(calls) == 2
+        dated = rxcache.parsed("rules/y.yaml", "d", lambda text: {"on": datetime.date(2025, 1, 1)})
+        assert dated == {"on": datetime.date(2025, 1, 1)}  # marshal cannot hold a date: parsed every time
+        assert "rules/y.yaml" not in rxcache._store.parsed
+    finally:
+        rxcache.use(None)

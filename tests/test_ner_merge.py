@@ -380,6 +380,13 @@ def test_a_model_organisation_ends_before_an_adverb_and_a_verb(match):
     assert [t for t, *_ in got] == ["恒越资本", "启明星创投", "中国联合网络通信集团"]  # 联合 inside a name stays
 
 
+def test_a_common_word_and_a_weak_suffix_name_a_company_that_acts(match):
+    assert [(t, r) for t, _, _, _, r in match("星辰光电发布半年报。", None)] == [("星辰光电", "entity.org_suffix")]
+    assert ("远景资本", "ORG") in [(t, lab) for t, lab, *_ in match("据悉,远景资本已向港交所递交申请。", None)]
+    assert match("国家星辰光电产业园。", None) == []  # no break before it, nothing a company does after it
+    assert "商业银行" not in [t for t, *_ in match("。商业银行表示将加大放贷。", None)]  # a dictionary word
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

@@ -1265,6 +1265,9 @@ class EntityMatcher:
                 if i - j - located >= (4 if strong else 2):
                     break
                 if not strong and not self._weak_head_word(w, suffix):
+                    if not parts and self._common_head_acts(text, tokens, j - 1, i, suffix):
+                        parts.insert(0, w)  # 星辰光电发布, 据远景资本披露: a common word names a company that acts
+                        j, start = j - 1, ws
                     bounded = True  # a common word ends a weak-suffix name
                     break
                 parts.insert(0, w)
@@ -1275,7 +1278,8 @@ class EntityMatcher:
                 continue
             if all(p in self.merge_suffixes or p in self.generic_heads or p.startswith("(") for p in parts):
                 continue  # 股份 + 有限公司 after a bracket: a legal form, no name
-            if not strong and not all(self._weak_head_word(p, suffix) for p in parts):
+            if not strong and not all(self._weak_head_word(p, suffix) for p in parts) and not (
+                    len(parts) == 1 and self._common_head_acts(text, tokens, j, i, suffix)):
                 continue
             if (suffix in self.industry and all(p in self.places or p in self._dict_places() for p in parts)
                     and not self.role_rx.match(text, e)):
@@ -1285,6 +1289,24 @@ class EntityMatcher:
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
+
+    def _common_head_acts(self, text: str, tokens, h: int, i: int, suffix: str) -> bool:
+        """Token `h`, a common word of two or more Han characters, and the weak or industry suffix token `i`
+        right after it name a company when the pair is no word of the dictionary (商业银行, 投资银行 are), stands
+        after a break or a function word, and what follows is what a company does or has (`described_org_after`,
+        `company_cues_after`, `person_not_before`: 星辰光电发布, 远景资本已向, 据远景资本披露 -> 披露 is a
+        `described_org_after` word)."""
+        if i != h + 1 or i + 1 >= len(tokens):
+            return False
+        head, nxt = tokens[h][0], tokens[i + 1][0]
+        if (len(head) < 2 or not _HAN.match(head) or self.freq(head + tokens[i][0]) > 0 or head in self.generic_heads
+                or head + suffix in self.generic_nouns):
+            return False
+        before = tokens[h - 1][0] if h > 0 else "。"
+        if not (any(ch in _NAME_BREAK for ch in before) or before in self.org_stop or before == "据"):
+            return False
+        return (nxt in self.described_after or text.startswith(self.person_not_before, tokens[i][2])
+                or self._company_cue(text, tokens[i][2]))
 
     def _weak_head_word(self, w: str, suffix: str) -> bool:
         """A word that may begin a name with a weak suffix: Latin, a word jieba's dictionary does not know, a place,

@@ -387,6 +387,14 @@ def test_a_common_word_and_a_weak_suffix_name_a_company_that_acts(match):
     assert "商业银行" not in [t for t, *_ in match("。商业银行表示将加大放贷。", None)]  # a dictionary word
 
 
+def test_a_name_between_ju_and_what_a_company_publishes_is_an_organisation(match):
+    # 据恒越|精工: the segmenter glued 据 to the unknown name
+    assert [(t, lab) for t, lab, *_ in match("据恒越精工披露,其营收增长。", None)] == [("恒越精工", "ORG")]
+    assert [(t, lab) for t, lab, *_ in match("根据鼎泰新材公告,公司将扩产。", None)] == [("鼎泰新材", "ORG")]
+    assert "张伟" not in [t for t, lab, *_ in match("据张伟披露,公司将上市。", None) if lab == "ORG"]  # a person
+    assert match("据悉,公司将上市。", None) == []
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

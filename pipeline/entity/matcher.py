@@ -166,6 +166,8 @@ class EntityMatcher:
         self.person_not_before = tuple(e.person_not_before)
         self.described_before = frozenset(e.described_org_before)
         self.described_after = frozenset(e.described_org_after)
+        self.report_before = frozenset(e.report_source_before)
+        self.report_after = frozenset(e.report_source_after)
         self.index_words = tuple(e.model_org_index_words)
         self.sector_stock = e.model_org_sector_stock
         self.stock_continuations = frozenset(e.stock_word_continuations)
@@ -1168,18 +1170,24 @@ class EntityMatcher:
         `described_org_after`: 芯片公司沐曦宣布, 初创企业清微智能完成融资): one to three Han tokens, not only
         common words (公司员工表示, 企业就有可能获得), no stop word or role inside."""
         out = []
-        for i, (word, _, _) in enumerate(tokens):
-            if word not in self.described_before:
+        for i, (word, ws, we) in enumerate(tokens):
+            source = word in self.report_before
+            glued = None  # 据 glued by the segmenter to an unknown name after it (据恒越|精工披露)
+            if not source and word[:1] == "据" and len(word) > 1 and _HAN.match(word) and self.freq(word) == 0:
+                source, glued = True, (word[1:], ws + 1, we)
+            if word not in self.described_before and not source:
                 continue
-            for j in range(i + 2, min(i + 5, len(tokens))):
-                if tokens[j][0] not in self.described_after:
+            after = self.report_after if source else self.described_after
+            for j in range(i + 2 if glued is None else i + 1, min(i + 5, len(tokens))):
+                if tokens[j][0] not in after:
                     continue
-                parts = tokens[i + 1:j]
+                parts = ([glued] if glued is not None else []) + tokens[i + 1:j]
                 s, e = parts[0][1], parts[-1][2]
                 if (2 <= e - s <= 8 and all(_HAN.match(w) and w not in self.org_stop and w not in self.generic_heads
                                             and not self.title_rx.fullmatch(w) for w, _, _ in parts)
                         and parts[-1][0][-1] not in self.person_not_last and parts[-1][0][-1] != "于"  # 罗欣于|近日
-                        and not all(self._common(w) for w, _, _ in parts)):
+                        and not all(self._common(w) for w, _, _ in parts)
+                        and not (source and e - s <= 3 and self._surname_len("".join(w for w, _, _ in parts), 0))):
                     out.append(self._mention("entity.described", s, e, "ORG", "".join(w for w, _, _ in parts), None))
                 break
         return out

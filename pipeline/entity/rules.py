@@ -80,6 +80,8 @@ class EntityRules(Strict):
     described_org_after: list[str] = Field(default_factory=list)
     defined_not_names: list[str] = Field(default_factory=list)
     model_org_adverbs: list[str] = Field(default_factory=list)
+    report_source_before: list[str] = Field(default_factory=list)
+    report_source_after: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

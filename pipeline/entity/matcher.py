@@ -167,6 +167,7 @@ class EntityMatcher:
         self.described_before = frozenset(e.described_org_before)
         self.described_after = frozenset(e.described_org_after)
         self.report_before = frozenset(e.report_source_before)
+        self.legal_brackets = frozenset(e.legal_form_brackets)
         self.report_after = frozenset(e.report_source_after)
         self.index_words = tuple(e.model_org_index_words)
         self.sector_stock = e.model_org_sector_stock
@@ -1492,6 +1493,8 @@ class EntityMatcher:
         for m in self.paren_rx.finditer(text):
             a0, a1 = m.span("a")
             b = m.span("b")
+            if m.group("b") in self.legal_brackets:
+                continue  # 立信会计师事务所(特殊普通合伙): a partnership's form, no other name
             before = by_end.get(a1)  # a known name ends right at "("
             held = by_span.get(b)
             if before is not None and (held is None or (m.group("abbr") and held.rule == "entity.model"
@@ -1606,6 +1609,9 @@ class EntityMatcher:
         """The span of the short name defined in brackets right after a registered name ending at `end`:
         (以下简称“X”), (简称X), (下称“X”), (“X”), (「X」); not a generic word (以下简称“公司”, “本集团”,
         “发行人”), and its first character is in the name."""
+        form = next((f for f in self.legal_brackets if text.startswith(f"({f})", end)), None)
+        if form is not None:
+            end += len(form) + 2  # 云帆投资合伙企业(有限合伙)(以下简称“云帆投资”)
         m = self.defined_rx.match(text, end)
         if m is None:
             return None

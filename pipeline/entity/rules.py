@@ -82,6 +82,7 @@ class EntityRules(Strict):
     model_org_adverbs: list[str] = Field(default_factory=list)
     report_source_before: list[str] = Field(default_factory=list)
     report_source_after: list[str] = Field(default_factory=list)
+    legal_form_brackets: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

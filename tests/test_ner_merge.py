@@ -401,6 +401,12 @@ def test_a_partnership_is_named_without_its_form_in_brackets(match):
     assert got == [("珠海云帆投资合伙企业", "云帆投资"), ("云帆投资", "云帆投资"), ("立信中联会计师事务所", "立信中联会计师事务所")]
 
 
+def test_a_han_name_with_the_ky_mark_is_a_listed_company(match):
+    got = match("晶创-KY公告第三季营收年增18%。", None)
+    assert [(t, lab, n) for t, lab, n, *_ in got] == [("晶创-KY", "ORG", "晶创-KY")]
+    assert "KY" not in "".join(t for t, *_ in match("全新KYC流程上线。", None))  # no Han name right before
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

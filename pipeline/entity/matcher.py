@@ -89,6 +89,7 @@ _QUOTE_VERB = regex.compile(r"(?:收报|报收|报)$")
 _PRICE = regex.compile(r"每股|\d+(?:\.\d+)?(?:元|港元|美元|新台币|台币|日元|欧元|英镑|港仙|点)")
 _COUNT = regex.compile(r"\d+(?:家|个|只|名|位)")  # 4家公司: a count, never inside a name (not 508所: an institute)
 _SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特力A:, 深纺织A(000045)
+_KY_MARK = regex.compile(r"(?<=\p{Han})-?KY(?![A-Za-z0-9])")  # 晶创-KY, 康友KY: a Cayman issuer in Taiwan
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
 _LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
@@ -907,7 +908,8 @@ class EntityMatcher:
     def _coded_names(self, text: str, tok_end, known_ends) -> list[Mention]:
         """Listed companies' names by the form of a stock's short name, on any exchange, whether the exchanges'
         lists hold them or not: a name right before its stock code in brackets (三盛教育(300282), 中青旅(SH600138),
-        诺辉健康(HK06606,股价…)), a Han name with its share-class letter before a colon, a bracket or what a company
+        诺辉健康(HK06606,股价…)), a Han name with Taiwan's -KY mark of a foreign issuer (晶创-KY), a Han name with
+        its share-class letter before a colon, a bracket or what a company
         did (特力A:, 深纺织A(000045); not common words alone: 维生素A), a name under a risk mark before punctuation,
         a share-price word or what a company did (ST新海:, *ST未来(600532), ST天山公告). The name is one to three
         tokens back to a boundary (`_name_back`); none where a known organisation ends (则有|交通银行(601328))."""
@@ -919,6 +921,8 @@ class EntityMatcher:
             if (text[m.end():m.end() + 1] in (":", "：", "(", "（") or self._company_cue(text, m.end())
                     or self._said_next(text, m.end())):
                 ends.append((m.start(), m.end(), True))
+        for m in _KY_MARK.finditer(text):
+            ends.append((m.start(), m.end(), False))  # 晶创-KY: a foreign issuer's mark on Taiwan's exchanges
         for m in _RISK_MARKED.finditer(text):
             for e in range(m.end() + 2, min(m.end() + 4, len(text)) + 1):  # the shortest name that ends a word
                 if e in tok_end and (not _HAN_CHAR.match(text, e) or self._company_cue(text, e)

@@ -407,6 +407,19 @@ def test_a_han_name_with_the_ky_mark_is_a_listed_company(match):
     assert "KY" not in "".join(t for t, *_ in match("全新KYC流程上线。", None))  # no Han name right before
 
 
+def test_a_registered_name_after_a_glued_preposition_and_a_name_ending_in_ben(match):
+    got = match("根据收购守则,要约人为汇信资本有限公司,其由陈先生全资拥有。", None)  # 要约|人为|汇信|资本|有限公司
+    assert ("汇信资本有限公司", "ORG") in [(t, lab) for t, lab, *_ in got]
+    assert [t for t, *_ in match("公司将其有限公司股权转让。", None)] == []  # a determiner before the suffix
+
+
+def test_a_defined_short_name_replaces_a_model_guess_inside_it(match):
+    text = "华盛金融控股有限公司(「华盛金融」)与新鸿港资本订立认购协议。"
+    got = match(text, [("华盛金融控股有限公司", "ORG"), ("华盛", "PERSON")])
+    assert [(t, lab, n) for t, lab, n, *_ in got][:2] == [("华盛金融控股有限公司", "ORG", "华盛金融"),
+                                                          ("华盛金融", "ORG", "华盛金融")]
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

@@ -101,6 +101,8 @@ _BY_CUE = ("entity.listed", "entity.latin_name", "entity.coded_name")
 # a stock code in brackets right after a name, closed or going on with a comma (诺辉健康(HK06606,股价...))
 _CODE_IN_BRACKETS = regex.compile(_CODE + r"[),，]")
 _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ", "和 ", " 和", "与 ", " 与")
+# a preposition or conjunction the segmenter glues to the word before a name (要约|人为|汇信资本有限公司)
+_GLUED_STOPS = frozenset("为于与和及由在向对将从把被给以")
 _SENTENCE_ENDS = "。！？!?；;\n"
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
@@ -1272,7 +1274,8 @@ class EntityMatcher:
                     break  # 圣博华康投资|管理有限公司: 投资 is inside the name, which begins further back (the model's)
                 if ((w in self.org_stop and not in_legal_name) or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit()
                         or (w[0] in "年月" and j >= 2 and tokens[j - 2][0][-1:].isdigit())  # 1998|年于|同济大学
-                        or w.endswith(self.titles_after)):  # 周先生|大学
+                        or w.endswith(self.titles_after)  # 周先生|大学
+                        or (strong and len(w) > 1 and w[-1] in _GLUED_STOPS and self._common(w))):  # 要约|人为|汇信
                     bounded = True
                     break
                 if i - j - located >= (4 if strong else 2):
@@ -1297,8 +1300,10 @@ class EntityMatcher:
             if (suffix in self.industry and all(p in self.places or p in self._dict_places() for p in parts)
                     and not self.role_rx.match(text, e)):
                 continue  # 中国汽车, 美国娱乐: a place's industry (山东航空副董事长 is a company: a role is held in one)
+            before_suffix = tokens[suffix_at - 1][0] if suffix_at > 0 else ""
             if (e - start - len(suffix) < 2 or e - start > 18 + bracket_chars
-                    or text[e - len(suffix) - 1] in self.not_after_head):
+                    or (text[e - len(suffix) - 1] in self.not_after_head and len(before_suffix) == 1)):
+                # 其|有限公司, 本|集团: a determiner; not the 本 of 汇信资本|有限公司
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
@@ -1539,8 +1544,14 @@ class EntityMatcher:
             if defined is not None:
                 held = by_span.get(defined)
                 if held is None:
-                    if any(m.start < defined[1] and defined[0] < m.end for m in chosen + added):
+                    crossing = [m for m in chosen + added if m.start < defined[1] and defined[0] < m.end]
+                    if not all(m.rule == "entity.model" and defined[0] <= m.start and m.end <= defined[1]
+                               for m in crossing):
                         continue
+                    # a model guess inside the defined name gives way to it (「華盛金融」 read as the person 華盛)
+                    gone = {id(m) for m in crossing}
+                    chosen = [m for m in chosen if id(m) not in gone]
+                    added = [m for m in added if id(m) not in gone]
                     held = self._mention("entity.short_name", *defined, "ORG",
                                          text[defined[0]:defined[1]].replace(" ", ""), f.fields["kind"])
                     added.append(held)

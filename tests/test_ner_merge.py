@@ -411,6 +411,8 @@ def test_a_registered_name_after_a_glued_preposition_and_a_name_ending_in_ben(ma
     got = match("根据收购守则,要约人为汇信资本有限公司,其由陈先生全资拥有。", None)  # 要约|人为|汇信|资本|有限公司
     assert ("汇信资本有限公司", "ORG") in [(t, lab) for t, lab, *_ in got]
     assert [t for t, *_ in match("公司将其有限公司股权转让。", None)] == []  # a determiner before the suffix
+    for text in ("投资价值占本集团总资产的一成。", "下表呈列本集团的其他亏损净额。", "乃因本集团于各报告期末并无盈利。"):
+        assert [t for t, *_ in match(text, None)] == [], text  # 本集团 glued to the word before it
 
 
 def test_a_defined_short_name_replaces_a_model_guess_inside_it(match):

@@ -1302,8 +1302,9 @@ class EntityMatcher:
                 continue  # 中国汽车, 美国娱乐: a place's industry (山东航空副董事长 is a company: a role is held in one)
             before_suffix = tokens[suffix_at - 1][0] if suffix_at > 0 else ""
             if (e - start - len(suffix) < 2 or e - start > 18 + bracket_chars
-                    or (text[e - len(suffix) - 1] in self.not_after_head and len(before_suffix) == 1)):
-                # 其|有限公司, 本|集团: a determiner; not the 本 of 汇信资本|有限公司
+                    or (text[e - len(suffix) - 1] in self.not_after_head
+                        and (len(before_suffix) == 1 or suffix not in self.legal_forms))):
+                # 其|有限公司, 占本|集团: a determiner; not the 本 of 汇信资本|有限公司 (a word before a legal form)
                 continue
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out

@@ -23,6 +23,9 @@ def entities(rule_entities):
     ("本轮由General Catalyst领投。", "General Catalyst"),
     ("Snowflake股价盘后大涨12%。", "Snowflake"),                # a share-price word
     ("xAI估值再创新高。", "xAI"),                               # a name written like xAI
+    ("据悉,Veltrix Capital将参与本轮融资。", "Veltrix Capital"),  # the word a company's name ends in
+    ("该公司与Lumina Inc.签署合作协议。", "Lumina Inc."),
+    ("本轮融资由Arcadia Ventures和Blue Harbor Partners共同参与。", "Blue Harbor Partners"),
 ])
 def test_a_latin_organisation_is_found_by_its_cue(entities, text, name):
     assert (name, "ORG", "entity.latin_name") in entities(text)
@@ -136,3 +139,9 @@ def test_common_words_between_them_are_none(entities, text):
 def test_a_one_character_word_before_an_organisation_and_a_role_is_left_out(entities):
     got = entities("会后,李政道请大会组织委员会主席牛文元协调。")
     assert ("大会组织委员会", "ORG", "entity.org_before_title") in got
+
+
+def test_places_and_a_kind_before_a_latin_name_are_no_part_of_it(entities):
+    text = "美国初创公司Quantix今日发布新品。"
+    assert ("Quantix", "ORG", "entity.latin_name") in entities(text, [(0, text.index("今"), "ORG")])
+

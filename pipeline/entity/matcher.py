@@ -228,6 +228,7 @@ class EntityMatcher:
         self.latin_org_after = tuple(sorted(e.latin_org_after_words, key=len, reverse=True))
         self.latin_acronym_after = tuple(sorted(e.latin_acronym_after_words, key=len, reverse=True))
         self.latin_org_before = tuple(sorted(e.latin_org_before_words, key=len, reverse=True))
+        self.latin_company_words = frozenset(e.latin_company_words)
         self.listed = self._listed_automaton(listed)
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
         self.listed_name_goes_on = frozenset(e.listed_name_goes_on)
@@ -400,8 +401,10 @@ class EntityMatcher:
         return self._consistent(text, out)
 
     def _kind_then_latin(self, text: str, s: int, e: int) -> bool:
-        """`text[s:e]` is a word of `latin_org_after_words` (a kind of organisation) followed by Latin words
-        only (one space may come between)."""
+        """`text[s:e]` is a word of `latin_org_after_words` (a kind of organisation), after places (美国初创公司),
+        followed by Latin words only (one space may come between)."""
+        while (place := next((p for p in self.place_prefixes if text.startswith(p, s, e)), None)) is not None:
+            s += len(place)
         kind = next((w for w in self.latin_org_after if text.startswith(w, s, e)), None)
         if kind is None:
             return False
@@ -1050,7 +1053,8 @@ class EntityMatcher:
                             or self._word_before(text, s, self.latin_acronym_after)):
                         out.append(self._mention("entity.latin_name", s, e, "ORG", name, None))
                     continue
-                described = self._word_before(text, s, self.latin_org_after)
+                described = self._word_before(text, s, self.latin_org_after) or (
+                    len(parts) >= 2 and text[parts[-1][0]:parts[-1][1]] in self.latin_company_words)
                 if before_title or described or self._latin_cue_after(text, e):
                     out.append(self._mention("entity.latin_name", s, e, "ORG", name, "company" if described else None))
                 else:

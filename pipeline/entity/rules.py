@@ -71,6 +71,7 @@ class EntityRules(Strict):
     latin_org_after_words: list[str] = Field(default_factory=list)
     latin_acronym_after_words: list[str] = Field(default_factory=list)
     latin_org_before_words: list[str] = Field(default_factory=list)
+    latin_company_words: list[str] = Field(default_factory=list)
     latin_not_names: list[str] = Field(default_factory=list)
     org_before_title_not: list[str] = Field(default_factory=list)
     org_before_title_skip_roles: list[str] = Field(default_factory=list)

@@ -23,6 +23,7 @@ def entities(rule_entities):
     ("本轮由General Catalyst领投。", "General Catalyst"),
     ("Snowflake股价盘后大涨12%。", "Snowflake"),                # a share-price word
     ("xAI估值再创新高。", "xAI"),                               # a name written like xAI
+    ("Zentro完成5000万美元B轮融资。", "Zentro"),                 # what only a company does
     ("据悉,Veltrix Capital将参与本轮融资。", "Veltrix Capital"),  # the word a company's name ends in
     ("该公司与Lumina Inc.签署合作协议。", "Lumina Inc."),
     ("本轮融资由Arcadia Ventures和Blue Harbor Partners共同参与。", "Blue Harbor Partners"),

@@ -422,6 +422,14 @@ def test_a_defined_short_name_replaces_a_model_guess_inside_it(match):
                                                           ("华盛金融", "ORG", "华盛金融")]
 
 
+def test_a_place_and_a_rare_word_before_what_a_company_does_are_a_company(match):
+    for text, name in (("深圳鼎盛宣布完成B轮融资。", "深圳鼎盛"), ("苏州恒越股价大涨。", "苏州恒越"),
+                       ("北京鼎盛科技宣布上市。", "北京鼎盛科技")):
+        assert [(t, lab) for t, lab, *_ in match(text, None)] == [(name, "ORG")], text
+    for text in ("香港市民表示支持。", "上海车企宣布降价。", "上海楼市成交量上涨。"):  # common words, a kind, no act
+        assert all(lab == "GPE" for _, lab, *_ in match(text, None)), text
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

@@ -171,6 +171,7 @@ class EntityMatcher:
         self.described_after = frozenset(e.described_org_after)
         self.report_before = frozenset(e.report_source_before)
         self.legal_brackets = frozenset(e.legal_form_brackets)
+        self.place_name_max_freq = e.place_name_max_freq
         self.report_after = frozenset(e.report_source_after)
         self.index_words = tuple(e.model_org_index_words)
         self.sector_stock = e.model_org_sector_stock
@@ -267,6 +268,7 @@ class EntityMatcher:
         chosen = self._stock_moves(text, chosen, tok_at, ends)
         chosen = self._coordinated(text, chosen, tok_at, ends)
         chosen = self._suffixed_guesses(text, chosen, tok_at)
+        chosen = self._place_then_name(text, chosen, tok_at)
         aliases = self._aliases(text, chosen, starts, ends)
         if aliases:
             spans = {(m.start, m.end) for m in aliases}
@@ -1387,6 +1389,34 @@ class EntityMatcher:
             return chosen
         gone = {id(guesses[i]) for i in dropped}
         return sorted([m for m in chosen if id(m) not in gone] + added, key=lambda x: x.start)
+
+    def _place_then_name(self, text: str, chosen: list[Mention], tok_at) -> list[Mention]:
+        """A place and right after it a rare word (a brand: 鼎盛, 恒越; `place_name_max_freq`, not a kind of company:
+        车企), maybe followed by a
+        company word (科技, 电子: `org_suffixes_industry`, `listed_name_goes_on`), before what a company does or has
+        (`described_org_after`, `company_cues_after`, `person_not_before`) is a company named with its place:
+        深圳鼎盛宣布完成融资, 苏州恒越股价大涨. Not where the model or a rule took the word (深圳王伟表示: a person)."""
+        taken = _covered(text, chosen)
+        out = []
+        for m in chosen:
+            tok = tok_at.get(m.end)
+            if m.fields["label"] == "GPE" and tok is not None and not any(taken[tok[1]:tok[2]]):
+                word = tok[0]
+                end = tok[2]
+                nxt = tok_at.get(end)
+                if (nxt is not None and (nxt[0] in self.company_word_set or nxt[0] in self.suffix_strength)
+                        and not any(taken[nxt[1]:nxt[2]])):
+                    end, nxt = nxt[2], tok_at.get(nxt[2])
+                if (2 <= len(word) <= 3 and _HAN.match(word) and self.freq(word) <= self.place_name_max_freq
+                        and word not in self.described_before and word not in self.generic_heads
+                        and not word.endswith(self.generic_nouns) and word not in self.places
+                        and word not in self._dict_places() and nxt is not None
+                        and (nxt[0] in self.described_after or text.startswith(self.person_not_before, end)
+                             or self._company_cue(text, end))):
+                    m = self._mention("entity.place_name", m.start, end, "ORG", text[m.start:end].replace(" ", ""),
+                                      "company")
+            out.append(m)
+        return out
 
     def _suffixed_guesses(self, text: str, chosen: list[Mention], tok_at) -> list[Mention]:
         """A model place right before an organisation suffix word (`org_suffixes_strong`, `_weak`, `_industry`:

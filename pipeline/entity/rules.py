@@ -84,6 +84,7 @@ class EntityRules(Strict):
     report_source_before: list[str] = Field(default_factory=list)
     report_source_after: list[str] = Field(default_factory=list)
     legal_form_brackets: list[str] = Field(default_factory=list)
+    place_name_max_freq: int = 0
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

@@ -125,7 +125,7 @@ def test_a_short_acronym_with_its_own_cue_is_a_name(entities):
 
 
 @pytest.mark.parametrize("text,name", [
-    ("据报道,AI芯片初创企业清微智能完成新一轮融资。", "清微智能"),
+    ("据报道,AI芯片初创企业清微知行完成新一轮融资。", "清微知行"),
     ("芯片公司沐曦宣布完成新一轮融资。", "沐曦"),
 ])
 def test_a_name_between_a_company_word_and_what_it_did_is_an_organisation(entities, text, name):

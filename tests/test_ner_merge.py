@@ -175,7 +175,7 @@ def test_a_name_whose_share_price_moves_is_a_listed_company_even_without_the_mod
     got = match("中科环保跌超10%,永清环保跌逾9%,劲旅环境、中兰环保涨超5%。", [("中科环保", "ORG")])
     assert [(t, lab, r) for t, lab, _, _, r in got] == [
         ("中科环保", "ORG", "entity.model"), ("永清环保", "ORG", "entity.stock_move"),
-        ("劲旅环境", "ORG", "entity.stock_move"), ("中兰环保", "ORG", "entity.stock_move")]
+        ("劲旅环境", "ORG", "entity.stock_move"), ("中兰环保", "ORG", "entity.org_suffix")]  # 中兰|环保: a trade word
     # indexes, futures, sectors and one common word are no company; the model's 恒指 is dropped there too
     assert match("黄金涨超1%,原油跌逾2%,沪镍期货主力跌超3%,银行股大涨。", []) == []
     assert match("恒指跌超2%。", [("恒指", "ORG")]) == []
@@ -338,10 +338,10 @@ def test_a_known_company_inside_a_registered_name_is_another_company(match):
 
 
 def test_a_listed_name_before_a_price_move_replaces_a_model_place_at_its_start(match):
-    text = "午后柏川医疗、恒越精工跌逾5%。"  # the list after a time word, the model reading 柏川 as a place
-    got = match(text, [("柏川", "GPE"), ("恒越精工", "ORG")])
-    assert [(t, lab, r) for t, lab, _, _, r in got] == [("柏川医疗", "ORG", "entity.stock_move"),
-                                                        ("恒越精工", "ORG", "entity.model")]
+    text = "午后柏川宏图、恒越科创跌逾5%。"  # the list after a time word, the model reading 柏川 as a place
+    got = match(text, [("柏川", "GPE"), ("恒越科创", "ORG")])
+    assert [(t, lab, r) for t, lab, _, _, r in got] == [("柏川宏图", "ORG", "entity.stock_move"),
+                                                        ("恒越科创", "ORG", "entity.model")]
     text = "日本、恒越精工跌逾5%。"  # a place that is the whole item stays a place
     assert ("日本", "GPE") in [(t, lab) for t, lab, *_ in match(text, [("日本", "GPE")])]
 
@@ -428,6 +428,19 @@ def test_a_place_and_a_rare_word_before_what_a_company_does_are_a_company(match)
         assert [(t, lab) for t, lab, *_ in match(text, None)] == [(name, "ORG")], text
     for text in ("香港市民表示支持。", "上海车企宣布降价。", "上海楼市成交量上涨。"):  # common words, a kind, no act
         assert all(lab == "GPE" for _, lab, *_ in match(text, None)), text
+
+
+def test_a_trade_word_ends_a_name_only_after_an_unknown_word_where_the_name_ends(match):
+    for text, name in (("璟川电气中标国家电网项目。", "璟川电气"), ("批复同意安屹保险在广东设立分公司。", "安屹保险"),
+                       ("其旗下产品增持了谦屿食品和湘麓农业。", "谦屿食品")):
+        assert (name, "ORG") in [(t, lab) for t, lab, *_ in match(text, None)], text
+    text = "宁波璟川电气中标。"  # a place before it is part of the name; another unknown word before it, none
+    assert [(t, lab) for t, lab, *_ in match(text, None)] == [("宁波璟川电气", "ORG")]
+    for text in ("智慧医疗业务的客户留存率下降。", "基本养老保险个人账户基金托管。", "技术研发类及物流供应链岗位。",
+                 "一遇国际官司就会受到影响。", "被视为通往更强智能的必经之路。"):
+        assert [t for t, lab, *_ in match(text, None) if lab == "ORG"] == [], text
+    text = "印尼农业部长贾斯蒂卡最近披露。"  # a trade word inside a model organisation is no generic part
+    assert ("印尼农业部", "ORG") in [(t, lab) for t, lab, *_ in match(text, [(0, 5, "ORG")])]
 
 
 # the real pipeline, with the shipped model ------------------------------------------------------------

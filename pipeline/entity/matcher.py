@@ -103,6 +103,7 @@ _CODE_IN_BRACKETS = regex.compile(_CODE + r"[),，]")
 _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ", "和 ", " 和", "与 ", " 与")
 # a preposition or conjunction the segmenter glues to the word before a name (要约|人为|汇信资本有限公司)
 _GLUED_STOPS = frozenset("为于与和及由在向对将从把被给以")
+_PARTICLES = frozenset("是也都而并又再就还已曾所之其该本各每此这那某")
 _SENTENCE_ENDS = "。！？!?；;\n"
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
@@ -152,8 +153,9 @@ class EntityMatcher:
             r"(?:^|(?<=\s))(?:" + "|".join(regex.escape(b) for b in e.bylines) +
             r")\s?[|｜:：]\s?(?P<name>[\p{Han}·A-Za-z]{2,6})(?=$|[\s|｜()（）\[\]【】/])", regex.M)
         self.industry = frozenset(e.org_suffixes_industry)
+        self.trade = frozenset(e.org_suffixes_trade) - self.industry - frozenset(e.org_suffixes_weak)
         self.suffix_strength = ({x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
-                                | {x: False for x in self.industry})
+                                | {x: False for x in self.industry | self.trade})
         self.suffix_lengths = sorted({len(x) for x in self.suffix_strength}, reverse=True)
         self.suffix_last = frozenset(x[-1] for x in self.suffix_strength)
         self.weak_max_freq = e.org_weak_max_freq
@@ -202,7 +204,8 @@ class EntityMatcher:
         # longest suffix first: 科技公司 before 公司
         self.kind_suffixes = sorted(((x, k) for k, xs in e.org_kind_suffixes.items() for x in xs),
                                     key=lambda p: -len(p[0]))
-        self.merge_suffixes = frozenset(self.suffix_strength) | {x for x, _ in self.kind_suffixes}
+        # the suffixes that end a name (trade words are content words: 印尼|农业|部 is a name, not generic parts)
+        self.merge_suffixes = (frozenset(self.suffix_strength) - self.trade) | {x for x, _ in self.kind_suffixes}
         self.merge_suffix_lengths = sorted({len(x) for x in self.merge_suffixes}, reverse=True)
         self.merge_suffix_tuple = tuple(self.merge_suffixes)  # for str.endswith (公司 covers 总公司)
         self.gpe_abbreviations = dict(e.gpe_abbreviations)
@@ -1252,6 +1255,16 @@ class EntityMatcher:
             head = word[: len(word) - len(suffix)]
             if head in self.generic_heads or head in self.org_stop:
                 continue
+            if suffix in self.trade:  # a trade word: its own rule (`_trade_name`)
+                j = next((j for j in (i - 2, i - 1) if j >= 0 and self._trade_name(text, tokens, j, i, suffix)), None)
+                while j is not None and j > 0 and (tokens[j - 1][0] in self.places or tokens[j - 1][0] in self._dict_places()):
+                    j -= 1  # the places it is named with (宁波|璟川|电气)
+                if j is not None and j > 0 and _HAN.match(tokens[j - 1][0]) and self.freq(tokens[j - 1][0]) == 0:
+                    j = None  # another unknown word before it: where the name begins is not known
+                if j is not None:
+                    out.append(self._mention("entity.org_suffix", tokens[j][1], e, "ORG",
+                                             text[tokens[j][1]:e].replace(" ", ""), "company"))
+                continue
             if suffix in self.place_headed:
                 m = self._place_headed(text, tokens, i, head, suffix)
                 if m is not None:
@@ -1332,6 +1345,31 @@ class EntityMatcher:
             return False
         return (nxt in self.described_after or text.startswith(self.person_not_before, tokens[i][2])
                 or self._company_cue(text, tokens[i][2]))
+
+    def _trade_name(self, text: str, tokens, j: int, i: int, suffix: str) -> bool:
+        """A trade word (`org_suffixes_trade`: 电气, 保险, 国际) ends a name only as a token of its own after a word
+        the dictionary does not know (one token, or two it was cut into), of two or three Han characters with no function character glued to it
+        (璟川|电气; not 智慧|医疗, 类及|物流, 养老保险, 更强|智能), where the name ends: punctuation or the text's end, a
+        function word, what a company does or has, a time word, a title or a role (璟川电气中标, 安屹保险在, 谦屿食品和)."""
+        if tokens[i][0] != suffix or not 1 <= i - j <= 2:
+            return False
+        if i - j == 2 and not all(len(t[0]) == 1 and t[0] not in self.org_stop and t[0] not in self.generic_heads
+                                  and t[0] not in self.person_not_last and t[0] not in _PARTICLES
+                                  for t in tokens[j:i]):
+            return False  # two tokens only where the segmenter cut a rare name into characters (璟|川|电气)
+        head = "".join(t[0] for t in tokens[j:i])
+        if (not 2 <= len(head) <= 3 or not _HAN.match(head) or self.freq(head) > 0 or head in self.places
+                or head in self._dict_places() or head in self._proper()
+                or any(len(t[0]) > 1 and self._common(t[0]) for t in tokens[j:i])
+                or any(ch in _GLUED_STOPS or ch in "及或的了一" for ch in head) or head[0] in "更最很较太越愈颇极"):
+            return False
+        if i + 1 >= len(tokens):
+            return True
+        nxt, e = tokens[i + 1][0], tokens[i][2]
+        return (not _HAN_CHAR.match(nxt) or nxt in self.org_stop or nxt in self.described_after
+                or nxt in self.org_cut_before or (len(nxt) == 1 and nxt in self.person_not_last)
+                or self.title_rx.match(text, e) is not None or self.role_rx.match(text, e) is not None
+                or self._company_cue(text, e) or text.startswith(self.person_not_before, e))
 
     def _weak_head_word(self, w: str, suffix: str) -> bool:
         """A word that may begin a name with a weak suffix: Latin, a word jieba's dictionary does not know, a place,
@@ -1428,7 +1466,7 @@ class EntityMatcher:
         for m in chosen:
             tok = tok_at.get(m.end)
             if (m.rule == "entity.model" and m.fields["label"] in ("PERSON", "GPE") and tok is not None
-                    and tok[0] in self.suffix_strength
+                    and tok[0] in self.suffix_strength and tok[0] not in self.trade
                     and (self.suffix_strength[tok[0]] or m.fields["label"] == "GPE")
                     and not any(taken[tok[1]:tok[2]])):
                 after = tok_at.get(tok[2])

@@ -443,6 +443,29 @@ def test_a_trade_word_ends_a_name_only_after_an_unknown_word_where_the_name_ends
     assert ("印尼农业部", "ORG") in [(t, lab) for t, lab, *_ in match(text, [(0, 5, "ORG")])]
 
 
+def test_market_commentary_a_longer_word_a_former_employer_and_a_title_are_no_names(match):
+    for text in ("股价大涨,盘中一度触及涨停。", "中概股周五夜盘普遍收跌。", "新车交付量突破1万辆,带动公司股价上涨6%。"):
+        assert [t for t, lab, *_ in match(text, None) if lab == "ORG"] == [], text
+    assert "心动公司" in [t for t, *_ in match("网易涨3.6%,心动公司涨超2%。", None)]  # common words may name one
+    assert [t for t, *_ in match("要求公司说明控股股东资金占用情况。", None)] == []  # 控股|股东
+    got = match("董事会聘任前宁澜银行副行长罗静怡为副总经理。", None)
+    assert ("宁澜银行", "ORG") in [(t, lab) for t, lab, *_ in got]  # not 前宁澜银行: the former employer
+    got = match("青岫资本创始合伙人郑慧敏此前任职券商。", [(0, 6, "ORG")])
+    assert ("青岫资本", "ORG") in [(t, lab) for t, lab, *_ in got]  # 创始合伙人 is a title
+    assert match("沪指重回3400点。", [(0, 2, "ORG")]) == []  # an index
+
+
+def test_a_determiner_after_a_preposition_is_no_person(match):
+    assert "于本" not in [t for t, *_ in match("于本公告日期,公司由陈先生全资拥有。", [(0, 2, "PERSON")])]
+
+
+def test_a_defined_short_name_the_model_read_as_a_person_is_the_company(match):
+    text = "湖南澍禾实业集团有限公司(以下简称“澍禾”)与景曜物流签署协议,澍禾将以14亿元受让股权。"
+    got = match(text, [("澍禾", "PERSON"), ("澍禾", "PERSON")])
+    assert [(t, lab, n) for t, lab, n, *_ in got if t == "澍禾"] == [("澍禾", "ORG", "澍禾")] * 2
+    assert ("湖南澍禾实业集团有限公司", "ORG", "澍禾") in [(t, lab, n) for t, lab, n, *_ in got]
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

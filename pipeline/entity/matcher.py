@@ -103,6 +103,8 @@ _CODE_IN_BRACKETS = regex.compile(_CODE + r"[),，]")
 _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ", "和 ", " 和", "与 ", " 与")
 # a preposition or conjunction the segmenter glues to the word before a name (要约|人为|汇信资本有限公司)
 _GLUED_STOPS = frozenset("为于与和及由在向对将从把被给以")
+# a former / preposition character the segmenter glues to an unknown name after it (前宁澜|银行, 据恒越|精工)
+_GLUED_PREFIXES = frozenset("前原据为在与和向对将从由被把给及让使经于")
 _PARTICLES = frozenset("是也都而并又再就还已曾所之其该本各每此这那某")
 _SENTENCE_ENDS = "。！？!?；;\n"
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
@@ -174,6 +176,7 @@ class EntityMatcher:
         self.report_before = frozenset(e.report_source_before)
         self.legal_brackets = frozenset(e.legal_form_brackets)
         self.place_name_max_freq = e.place_name_max_freq
+        self.suffix_not_before = {k: tuple(v) for k, v in e.suffix_not_before.items()}
         self.report_after = frozenset(e.report_source_after)
         self.index_words = tuple(e.model_org_index_words)
         self.sector_stock = e.model_org_sector_stock
@@ -188,6 +191,7 @@ class EntityMatcher:
             + listed_then_cue + ")", regex.M)
         self.cue_rx = rxcache.compile(cues)  # where to look: the names end at most a list's length before a cue
         self.stock_move_not = tuple(e.stock_move_not_names)
+        self.move_words = frozenset(e.stock_move_not_words)
         self.not_companies = frozenset(e.market_not_companies)
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
@@ -376,6 +380,11 @@ class EntityMatcher:
                 continue  # 中美央行: two places' bodies, no one name
             if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
                 continue  # 周二晚: a day, not 周 the surname (`model_org_cut_before`)
+            if (label == "PERSON" and text[e - 1] in self.not_after_head and e - s == 2
+                    and text.startswith(self.generic_nouns + ("公告", "报告", "通函", "集团"), e)):
+                continue  # 於本|公告日期, 于本|公司: a preposition and a determiner
+            if label == "ORG" and text[s:e] in self.not_companies:
+                continue  # 沪指, 黄金: an index or a commodity
             if label == "GPE" and e - s >= 4 and self._company_name(text[s:e]):
                 label = "ORG"  # 九龙仓置业, 北京汽车: a company's ending, not a place's
             elif label == "GPE" and self._company_word_after(text, s, e, tok_at):
@@ -1255,6 +1264,8 @@ class EntityMatcher:
             head = word[: len(word) - len(suffix)]
             if head in self.generic_heads or head in self.org_stop:
                 continue
+            if suffix in self.suffix_not_before and text.startswith(self.suffix_not_before[suffix], e):
+                continue  # 说明|控股|股东: the suffix begins a longer word
             if suffix in self.trade:  # a trade word: its own rule (`_trade_name`)
                 j = next((j for j in (i - 2, i - 1) if j >= 0 and self._trade_name(text, tokens, j, i, suffix)), None)
                 while j is not None and j > 0 and (tokens[j - 1][0] in self.places or tokens[j - 1][0] in self._dict_places()):
@@ -1309,6 +1320,9 @@ class EntityMatcher:
                 j, start = j - 1, ws
             if not bounded or not parts:
                 continue
+            first = parts[0]
+            if len(first) >= 3 and first[0] in _GLUED_PREFIXES and _HAN.match(first) and self.freq(first) == 0:
+                parts[0], start = first[1:], start + 1  # 聘任|前宁澜|银行: a word the segmenter glued to the name
             if parts[0] in self.generic_heads or any(p in self.generic_heads for p in parts[-1:]):
                 continue
             if all(p in self.merge_suffixes or p in self.generic_heads or p.startswith("(") for p in parts):
@@ -1359,7 +1373,7 @@ class EntityMatcher:
             return False  # two tokens only where the segmenter cut a rare name into characters (璟|川|电气)
         head = "".join(t[0] for t in tokens[j:i])
         if (not 2 <= len(head) <= 3 or not _HAN.match(head) or self.freq(head) > 0 or head in self.places
-                or head in self._dict_places() or head in self._proper()
+                or head in self._dict_places() or head in self._proper() or self._market_word(head)
                 or any(len(t[0]) > 1 and self._common(t[0]) for t in tokens[j:i])
                 or any(ch in _GLUED_STOPS or ch in "及或的了一" for ch in head) or head[0] in "更最很较太越愈颇极"):
             return False
@@ -1415,6 +1429,12 @@ class EntityMatcher:
             whole = tok_at[s]
             if whole[2] == e and self.freq(name) > 0 and name not in self._proper():
                 continue  # one common word: 黄金, 原油 (a company named by one, 贝壳, needs the model or the gazetteer)
+            words, pos = [], s
+            while pos < e and pos in tok_at:
+                words.append(tok_at[pos][0])
+                pos = tok_at[pos][2]
+            if words and (words[0] in self.org_cut_before or any(w in self.move_words for w in words)):
+                continue  # 盘中一度触及涨停, 带动公司股价: a time word first, or a word of market commentary
             if any(guessed[s:e]):
                 # the model's person or place at the start of a listed name the list and its cue make a company
                 # (柏川 in 柏川医疗、恒越精工跌逾5%); not one that is the whole name or runs past it
@@ -1609,6 +1629,7 @@ class EntityMatcher:
         by_span = {(m.start, m.end): m for m in chosen}
         added: list[Mention] = []
         renorm: dict[str, str] = {}  # a registered name, or a short name, -> the short name's norm
+        relabel: set[str] = set()  # short names the model read as a person or a place
         for f in full:
             name = text[f.start:f.end]
             if name in renorm:
@@ -1629,6 +1650,10 @@ class EntityMatcher:
                                          text[defined[0]:defined[1]].replace(" ", ""), f.fields["kind"])
                     added.append(held)
                     added += self._occurrences(text, held, chosen + added, tok_at, common=True)
+                if held.fields["label"] != "ORG" and held.rule == "entity.model":
+                    relabel.add(text[held.start:held.end])  # 以下简称“澍禾”, read as a person: the company
+                    held = self._mention("entity.short_name", held.start, held.end, "ORG",
+                                         text[held.start:held.end].replace(" ", ""), f.fields["kind"])
                 if held.fields["label"] == "ORG":
                     norm = held.fields["norm"]
                     if norm == f.fields["norm"]:  # an alias that took the registered name's norm
@@ -1651,7 +1676,10 @@ class EntityMatcher:
             return chosen
         out = []
         for m in chosen + added:
-            norm = renorm.get(text[m.start:m.end]) if m.fields["label"] == "ORG" else None
+            name = text[m.start:m.end]
+            if name in relabel and m.fields["label"] != "ORG" and m.rule in ("entity.model", "entity.propagated"):
+                m = self._mention("entity.short_name", m.start, m.end, "ORG", name.replace(" ", ""), None)
+            norm = renorm.get(name) if m.fields["label"] == "ORG" else None
             if norm is not None and norm != m.fields["norm"]:
                 m = dataclasses.replace(m, fields={**m.fields, "norm": norm})
             out.append(m)

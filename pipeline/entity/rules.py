@@ -62,6 +62,7 @@ class EntityRules(Strict):
     company_cues_after: list[str] = Field(default_factory=list)
     person_not_before: list[str] = Field(default_factory=list)
     stock_move_not_names: list[str] = Field(default_factory=list)
+    stock_move_not_words: list[str] = Field(default_factory=list)
     market_not_companies: list[str] = Field(default_factory=list)
     # a tab-separated file beside this one: the listed companies' short names (`read_listed`)
     listed_companies: str | None = None
@@ -86,6 +87,7 @@ class EntityRules(Strict):
     report_source_after: list[str] = Field(default_factory=list)
     legal_form_brackets: list[str] = Field(default_factory=list)
     place_name_max_freq: int = 0
+    suffix_not_before: dict[str, list[str]] = Field(default_factory=dict)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

@@ -466,6 +466,16 @@ def test_a_defined_short_name_the_model_read_as_a_person_is_the_company(match):
     assert ("湖南澍禾实业集团有限公司", "ORG", "澍禾") in [(t, lab, n) for t, lab, n, *_ in got]
 
 
+def test_a_rare_name_cut_before_its_last_character_and_its_latin_name_in_brackets(match):
+    text = "美国私募巨头奥斯特林资本(Osterlin Capital)收购该业务。"  # 奥斯特|林|资本
+    got = [(t, lab, n) for t, lab, n, *_ in match(text, None)]
+    assert ("奥斯特林资本", "ORG", "奥斯特林资本") in got and ("Osterlin Capital", "ORG", "奥斯特林资本") in got
+    text = "澄曜智能(Chengyao Intelligence)宣布完成收购。"  # the Latin name takes the Chinese one's norm
+    got = [(t, n) for t, _, n, *_ in match(text, [("澄曜智能", "ORG")])]
+    assert got == [("澄曜智能", "澄曜智能"), ("Chengyao Intelligence", "澄曜智能")]
+    assert "中国硬科技" not in [t for t, *_ in match("为中国硬科技创业提供了思考。", None)]  # a place, no name
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

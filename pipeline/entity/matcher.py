@@ -252,7 +252,7 @@ class EntityMatcher:
             r"(?P<n>[\p{Han}A-Za-z][\p{Han}A-Za-z0-9·&\-]{1,15}?)[”\"」』’']?(?=\)|或|、|,|;)")
         self.paren_rx = rxcache.compile(
             r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<abbr>(?:以下)?简称[:：]?)?"
-            r"(?P<b>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\)")
+            r"(?P<b>[A-Za-z][A-Za-z0-9&.\-]{1,20}(?: [A-Za-z0-9&][A-Za-z0-9&.\-]{0,20}){0,4}|\p{Han}{2,12})\)")
 
     # --------------------------------------------------------------------------------------------
 
@@ -1310,6 +1310,12 @@ class EntityMatcher:
                     break
                 if i - j - located >= (4 if strong else 2):
                     break
+                if (not strong and not parts and len(w) == 1 and j >= 2 and self._rare_split(tokens[j - 2][0], w)
+                        and i - j - located == 0):
+                    # 奥斯特|林|资本: a rare name the segmenter cut before its last character
+                    parts[:0] = [tokens[j - 2][0], w]
+                    j, start = j - 2, tokens[j - 2][1]
+                    continue
                 if not strong and not self._weak_head_word(w, suffix):
                     if not parts and self._common_head_acts(text, tokens, j - 1, i, suffix):
                         parts.insert(0, w)  # 星辰光电发布, 据远景资本披露: a common word names a company that acts
@@ -1328,6 +1334,7 @@ class EntityMatcher:
             if all(p in self.merge_suffixes or p in self.generic_heads or p.startswith("(") for p in parts):
                 continue  # 股份 + 有限公司 after a bracket: a legal form, no name
             if not strong and not all(self._weak_head_word(p, suffix) for p in parts) and not (
+                    len(parts) == 2 and self._rare_split(*parts)) and not (
                     len(parts) == 1 and self._common_head_acts(text, tokens, j, i, suffix)):
                 continue
             if (suffix in self.industry and all(p in self.places or p in self._dict_places() for p in parts)
@@ -1384,6 +1391,14 @@ class EntityMatcher:
                 or nxt in self.org_cut_before or (len(nxt) == 1 and nxt in self.person_not_last)
                 or self.title_rx.match(text, e) is not None or self.role_rx.match(text, e) is not None
                 or self._company_cue(text, e) or text.startswith(self.person_not_before, e))
+
+    def _rare_split(self, a: str, b: str) -> bool:
+        """`a` then the single character `b` are one rare name the segmenter cut (奥斯特|林): `a` is Han and unknown
+        to the dictionary, or one character, `b` no function character, and `a + b` no word it knows."""
+        return (len(b) == 1 and _HAN.match(a) is not None and _HAN.match(b) is not None and len(a + b) <= 5
+                and (len(a) == 1 or not self._common(a)) and self.freq(a + b) == 0
+                and b not in self.org_stop and b not in _PARTICLES and b not in _GLUED_STOPS
+                and a not in self.org_stop and a not in _PARTICLES and a not in self.places and a not in self._dict_places())
 
     def _weak_head_word(self, w: str, suffix: str) -> bool:
         """A word that may begin a name with a weak suffix: Latin, a word jieba's dictionary does not know, a place,
@@ -1600,13 +1615,18 @@ class EntityMatcher:
             before = by_end.get(a1)  # a known name ends right at "("
             held = by_span.get(b)
             if before is not None and (held is None or (m.group("abbr") and held.rule == "entity.model"
-                                                        and held.fields["label"] != before.fields["label"])):
+                                                        and held.fields["label"] != before.fields["label"])
+                                       or (held.rule == "entity.latin_name" and before.fields["label"] == "ORG"
+                                           and held.fields["norm"] == text[b[0]:b[1]])):
+                # (the Latin name in brackets after a Chinese one takes its norm: 澄曜智能(Chengyao Intelligence))
                 f = before.fields
                 out.append(self._mention("entity.paren_alias", b[0], b[1], f["label"], f["norm"], f["kind"]))
                 continue
             if held is not None and held.fields["label"] == "GPE" and not text[a0:a1].isascii():
                 continue  # 星环信息科技(上海): the seat of a company, not another name of the place
-            if held is not None and (a0, a1) not in by_span and (text[a0:a1].isascii() or a0 in starts):
+            if (held is not None and (a0, a1) not in by_span and (text[a0:a1].isascii() or a0 in starts)
+                    and not (held.rule == "entity.latin_name" and not text[a0:a1].isascii())):
+                # (not the Chinese words before a Latin name a cue found: where its Chinese name begins is unknown)
                 f = held.fields
                 out.append(self._mention("entity.paren_alias", a0, a1, f["label"], f["norm"], f["kind"]))
         return out

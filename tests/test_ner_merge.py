@@ -298,11 +298,11 @@ def test_a_model_name_is_propagated_and_gives_its_norm_to_a_bracketed_alias(matc
 
 
 def test_a_registered_name_takes_the_norm_of_the_short_name_defined_after_it(match):
-    text = "嘉兴鼎泰新材料股份有限公司(以下简称“鼎泰新材”)今日公告。鼎泰新材主营新材料。"
-    got = match(text, [(0, 13, "ORG")])  # the model found neither short name
+    text = "嘉兴鼎泰宏图股份有限公司(以下简称“鼎泰宏图”)今日公告。鼎泰宏图主营新材料。"
+    got = match(text, [(0, 12, "ORG")])  # the model found neither short name
     assert [(t, n, r) for t, _, n, _, r in got] == [
-        ("嘉兴鼎泰新材料股份有限公司", "鼎泰新材", "entity.org_suffix"), ("鼎泰新材", "鼎泰新材", "entity.short_name"),
-        ("鼎泰新材", "鼎泰新材", "entity.short_name")]
+        ("嘉兴鼎泰宏图股份有限公司", "鼎泰宏图", "entity.org_suffix"), ("鼎泰宏图", "鼎泰宏图", "entity.short_name"),
+        ("鼎泰宏图", "鼎泰宏图", "entity.short_name")]
     text = "本公司宣布,恒裕国际控股有限公司(「恒裕国际」)已完成收购。"  # a Hong Kong filing's defined term
     got = match(text, [("恒裕国际控股有限公司", "ORG"), ("恒裕国际", "ORG")])
     assert [(t, n) for t, _, n, _, _ in got] == [("恒裕国际控股有限公司", "恒裕国际"), ("恒裕国际", "恒裕国际")]
@@ -319,12 +319,12 @@ def test_a_defined_role_is_no_short_name(match):
 
 
 def test_a_registered_name_and_its_short_name_in_one_text_share_the_short_norm(match):
-    text = "苏州恒越精工有限公司成立于2010年,恒越精工主营精密零部件。"
-    got = match(text, [("苏州恒越精工有限公司", "ORG"), ("恒越精工", "ORG")])
-    assert [(t, n) for t, _, n, _, _ in got] == [("苏州恒越精工有限公司", "恒越精工"), ("恒越精工", "恒越精工")]
-    got = match(text, [("苏州恒越精工有限公司", "ORG")])  # the short name found from the registered one
-    assert [(t, n, r) for t, _, n, _, r in got] == [("苏州恒越精工有限公司", "恒越精工", "entity.org_suffix"),
-                                                    ("恒越精工", "恒越精工", "entity.short_name")]
+    text = "苏州恒越宏达有限公司成立于2010年,恒越宏达主营精密零部件。"
+    got = match(text, [("苏州恒越宏达有限公司", "ORG"), ("恒越宏达", "ORG")])
+    assert [(t, n) for t, _, n, _, _ in got] == [("苏州恒越宏达有限公司", "恒越宏达"), ("恒越宏达", "恒越宏达")]
+    got = match(text, [("苏州恒越宏达有限公司", "ORG")])  # the short name found from the registered one
+    assert [(t, n, r) for t, _, n, _, r in got] == [("苏州恒越宏达有限公司", "恒越宏达", "entity.org_suffix"),
+                                                    ("恒越宏达", "恒越宏达", "entity.short_name")]
     text = "宁波拓维精密机械股份有限公司发布公告,拓维精密拟募资12亿元。"  # its first characters
     got = match(text, [("宁波拓维精密机械股份有限公司", "ORG")])
     assert [(t, n) for t, _, n, _, _ in got] == [("宁波拓维精密机械股份有限公司", "拓维精密"), ("拓维精密", "拓维精密")]
@@ -353,9 +353,9 @@ def test_names_listed_with_organisations_are_organisations(match):
     text = "联泓新科、方大集团、同力日升、科华数据等一度触板。"  # an item the model cut short
     got = match(text, [("联泓新科", "ORG"), ("方大集团", "ORG"), ("力日升", "PERSON")])
     assert ("同力日升", "ORG") in [(t, lab) for t, lab, *_ in got]
-    text = "恒越资本、鼎泰新材、柏川医疗参与认购。"  # an item nothing found, between two organisations
+    text = "恒越资本、鼎泰宏图、柏川医疗参与认购。"  # an item nothing found, between two organisations
     got = match(text, [("恒越资本", "ORG"), ("柏川医疗", "ORG")])
-    assert [(t, lab, r) for t, lab, _, _, r in got][1] == ("鼎泰新材", "ORG", "entity.listed_with")
+    assert [(t, lab, r) for t, lab, _, _, r in got][1] == ("鼎泰宏图", "ORG", "entity.listed_with")
 
 
 def test_a_list_of_places_or_people_or_things_is_left_alone(match):
@@ -434,6 +434,11 @@ def test_a_trade_word_ends_a_name_only_after_an_unknown_word_where_the_name_ends
     for text, name in (("璟川电气中标国家电网项目。", "璟川电气"), ("批复同意安屹保险在广东设立分公司。", "安屹保险"),
                        ("其旗下产品增持了谦屿食品和湘麓农业。", "谦屿食品")):
         assert (name, "ORG") in [(t, lab) for t, lab, *_ in match(text, None)], text
+    for text, name in (("保荐机构为泓远国际旗下的泓远证券。", "泓远国际"), ("高盛将辰汐文旅目标价下调。", "辰汐文旅"),
+                       ("宣布与晶澔材料合资建厂。", "晶澔材料"), ("核准稳盛金控以每股32元收购。", "稳盛金控")):
+        # a function character glued to the name (为泓远|国际, 与晶|澔|材料); a suffix the segmenter keeps whole (金控)
+        assert (name, "ORG") in [(t, lab) for t, lab, *_ in match(text, None)], text
+    assert "医疗" not in "".join(t for t, *_ in match("产品由璟川医疗器械生产。", None))  # the name goes on: 医疗器械
     text = "宁波璟川电气中标。"  # a place before it is part of the name; another unknown word before it, none
     assert [(t, lab) for t, lab, *_ in match(text, None)] == [("宁波璟川电气", "ORG")]
     for text in ("智慧医疗业务的客户留存率下降。", "基本养老保险个人账户基金托管。", "技术研发类及物流供应链岗位。",

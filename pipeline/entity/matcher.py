@@ -314,7 +314,7 @@ class EntityMatcher:
                 added.append(self._person(inside[0].rule, text, s, e))
                 continue
             if (label == "ORG" and len(inside) == 1 and inside[0].rule == "entity.org_suffix"
-                    and inside[0].start < s and inside[0].end == e):
+                    and inside[0].start < s and inside[0].end == e and not self._only_places(text[inside[0].start:s])):
                 # case 2, except: the model's start for an organisation a suffix rule ran too far back for
                 # (月初绿城集团 -> 绿城集团, 图为北京市房地产协会 -> 北京市房地产协会)
                 dropped |= hit
@@ -413,6 +413,15 @@ class EntityMatcher:
                 continue
             out.append((s, e, label))
         return self._consistent(text, out)
+
+    def _only_places(self, words: str) -> bool:
+        """`words` are places only (广州, 广东省深圳市): what begins a registered name, not words before it."""
+        while words:
+            place = next((p for p in self.place_prefixes if words.startswith(p)), None)
+            if place is None:
+                return False
+            words = words[len(place):].lstrip("市省区县")
+        return True
 
     def _kind_then_latin(self, text: str, s: int, e: int) -> bool:
         """`text[s:e]` is a word of `latin_org_after_words` (a kind of organisation), after places (美国初创公司),
@@ -1267,14 +1276,18 @@ class EntityMatcher:
             if suffix in self.suffix_not_before and text.startswith(self.suffix_not_before[suffix], e):
                 continue  # 说明|控股|股东: the suffix begins a longer word
             if suffix in self.trade:  # a trade word: its own rule (`_trade_name`)
-                j = next((j for j in (i - 2, i - 1) if j >= 0 and self._trade_name(text, tokens, j, i, suffix)), None)
-                while j is not None and j > 0 and (tokens[j - 1][0] in self.places or tokens[j - 1][0] in self._dict_places()):
-                    j -= 1  # the places it is named with (宁波|璟川|电气)
-                if j is not None and j > 0 and _HAN.match(tokens[j - 1][0]) and self.freq(tokens[j - 1][0]) == 0:
-                    j = None  # another unknown word before it: where the name begins is not known
-                if j is not None:
-                    out.append(self._mention("entity.org_suffix", tokens[j][1], e, "ORG",
-                                             text[tokens[j][1]:e].replace(" ", ""), "company"))
+                j = next((j for j in (i - 2, i - 1) if j >= 0 and self._trade_name(text, tokens, j, i, suffix) is not None),
+                         None)
+                begin = None if j is None else self._trade_name(text, tokens, j, i, suffix)
+                if begin == tokens[j][1] if j is not None else False:
+                    while j > 0 and (tokens[j - 1][0] in self.places or tokens[j - 1][0] in self._dict_places()):
+                        j -= 1  # the places it is named with (宁波|璟川|电气)
+                    begin = tokens[j][1]
+                    if j > 0 and _HAN.match(tokens[j - 1][0]) and self.freq(tokens[j - 1][0]) == 0:
+                        begin = None  # another unknown word before it: where the name begins is not known
+                if begin is not None:
+                    out.append(self._mention("entity.org_suffix", begin, e, "ORG",
+                                             text[begin:e].replace(" ", ""), "company"))
                 continue
             if suffix in self.place_headed:
                 m = self._place_headed(text, tokens, i, head, suffix)
@@ -1367,30 +1380,35 @@ class EntityMatcher:
         return (nxt in self.described_after or text.startswith(self.person_not_before, tokens[i][2])
                 or self._company_cue(text, tokens[i][2]))
 
-    def _trade_name(self, text: str, tokens, j: int, i: int, suffix: str) -> bool:
-        """A trade word (`org_suffixes_trade`: 电气, 保险, 国际) ends a name only as a token of its own after a word
-        the dictionary does not know (one token, or two it was cut into), of two or three Han characters with no function character glued to it
-        (璟川|电气; not 智慧|医疗, 类及|物流, 养老保险, 更强|智能), where the name ends: punctuation or the text's end, a
-        function word, what a company does or has, a time word, a title or a role (璟川电气中标, 安屹保险在, 谦屿食品和)."""
+    def _trade_name(self, text: str, tokens, j: int, i: int, suffix: str) -> int | None:
+        """Where a name that a trade word (`org_suffixes_trade`: 电气, 保险, 国际) ends begins, if it is one: the
+        trade word is a token of its own after a word the dictionary does not know, of two or three Han characters
+        (one token, or two it was cut into: 璟|川|电气, 与晶|澔|材料; a function character the segmenter glued to its
+        front is left out: 为泓远|国际, 将辰汐|文旅), with no function character inside (not 智慧|医疗, 类及|物流,
+        养老保险, 更强|智能), and the name goes on with no other company word (not 泓远国际|证券: that one is longer)
+        or dictionary word made with the trade word (医疗|器械)."""
         if tokens[i][0] != suffix or not 1 <= i - j <= 2:
-            return False
-        if i - j == 2 and not all(len(t[0]) == 1 and t[0] not in self.org_stop and t[0] not in self.generic_heads
-                                  and t[0] not in self.person_not_last and t[0] not in _PARTICLES
-                                  for t in tokens[j:i]):
-            return False  # two tokens only where the segmenter cut a rare name into characters (璟|川|电气)
-        head = "".join(t[0] for t in tokens[j:i])
+            return None
+        start, first = tokens[j][1], tokens[j][0]
+        if len(first) >= 2 and first[0] in _GLUED_PREFIXES and self.freq(first) == 0 and (i - j == 2 or len(first) == 3):
+            start, first = start + 1, first[1:]  # 为泓远, 将辰汐, 与晶|澔
+        parts = [first] + [t[0] for t in tokens[j + 1:i]]
+        if i - j == 2 and not all(len(t) <= 2 and t not in self.org_stop and t not in self.generic_heads
+                                  and t not in self.person_not_last and t not in _PARTICLES for t in parts) or (
+                i - j == 2 and len("".join(parts)) > 3):
+            return None  # two tokens only where the segmenter cut a rare name into pieces (璟|川|电气)
+        head = "".join(parts)
         if (not 2 <= len(head) <= 3 or not _HAN.match(head) or self.freq(head) > 0 or head in self.places
                 or head in self._dict_places() or head in self._proper() or self._market_word(head)
-                or any(len(t[0]) > 1 and self._common(t[0]) for t in tokens[j:i])
+                or any(len(t) > 1 and self._common(t) for t in parts)
                 or any(ch in _GLUED_STOPS or ch in "及或的了一" for ch in head) or head[0] in "更最很较太越愈颇极"):
-            return False
-        if i + 1 >= len(tokens):
-            return True
-        nxt, e = tokens[i + 1][0], tokens[i][2]
-        return (not _HAN_CHAR.match(nxt) or nxt in self.org_stop or nxt in self.described_after
-                or nxt in self.org_cut_before or (len(nxt) == 1 and nxt in self.person_not_last)
-                or self.title_rx.match(text, e) is not None or self.role_rx.match(text, e) is not None
-                or self._company_cue(text, e) or text.startswith(self.person_not_before, e))
+            return None
+        if i + 1 < len(tokens):
+            nxt = tokens[i + 1][0]
+            if (nxt in self.merge_suffixes or nxt in self.company_word_set or nxt in self.trade
+                    or (_HAN.match(nxt) and self.freq(suffix + nxt) > 0)):
+                return None  # the name goes on (泓远国际|证券, 医疗|器械)
+        return start
 
     def _rare_split(self, a: str, b: str) -> bool:
         """`a` then the single character `b` are one rare name the segmenter cut (奥斯特|林): `a` is Han and unknown

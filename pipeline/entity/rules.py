@@ -104,9 +104,12 @@ class EntityRules(Strict):
         return tuple(out)
 
     def user_words(self) -> list[str]:
-        """Every gazetteer alias and title: the segmenter keeps them whole."""
+        """Every gazetteer alias, title and organisation suffix: the segmenter keeps them whole (稳盛|金控, not
+        稳盛金|控以)."""
         words = {a for entry in self.all_entries for a in entry.aliases if not a.isascii()}
         words.update(w for w in self.titles_before if not w.isascii())
+        words.update(w for w in (*self.org_suffixes_strong, *self.org_suffixes_weak, *self.org_suffixes_industry,
+                                 *self.org_suffixes_trade) if len(w) >= 2)
         return sorted(words)
 
 

@@ -27,18 +27,29 @@ LABELS = ("PERSON", "ORG", "GPE")
 
 
 def heldout_items(path: Path) -> list[tuple[str, list[tuple[int, int, str, str]]]]:
-    """(sentence, [(start, end, label, norm)]) with each entity located at its next occurrence."""
+    """(sentence, [(start, end, label, norm)]): the k-th listed entity with a given text is that text's k-th
+    occurrence outside the longer listed names (the file's rule: 嘉兴鼎泰新材料股份有限公司(以下简称“鼎泰新材”) lists
+    鼎泰新材 once, for the occurrence after 简称, not the one inside the registered name)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     out = []
     for sent in data["sentences"]:
-        text, taken, items = sent["text"], {}, []
-        for ent in sent.get("entities") or []:
-            start = text.find(ent["text"], taken.get(ent["text"], 0))
-            if start < 0:
-                raise ValueError(f"{ent['text']!r} is not in {text!r}")
-            taken[ent["text"]] = start + 1
-            items.append((start, start + len(ent["text"]), ent["label"], ent["norm"]))
-        out.append((text, items))
+        text, ents = sent["text"], sent.get("entities") or []
+        placed: list[tuple[int, int]] = []
+        where: dict[int, int] = {}
+        for length in sorted({len(e["text"]) for e in ents}, reverse=True):
+            for name in dict.fromkeys(e["text"] for e in ents if len(e["text"]) == length):
+                wanted = [i for i, e in enumerate(ents) if e["text"] == name]
+                starts, pos = [], text.find(name)
+                while pos >= 0:
+                    if not any(s < pos + length and pos < e for s, e in placed):
+                        starts.append(pos)
+                    pos = text.find(name, pos + 1)
+                if len(starts) < len(wanted):
+                    raise ValueError(f"{name!r} is not {len(wanted)} times in {text!r} outside longer names")
+                for i, start in zip(wanted, starts):
+                    where[i] = start
+                placed += [(where[i], where[i] + length) for i in wanted]
+        out.append((text, [(where[i], where[i] + len(e["text"]), e["label"], e["norm"]) for i, e in enumerate(ents)]))
     return out
 
 

@@ -481,6 +481,11 @@ def test_a_rare_name_cut_before_its_last_character_and_its_latin_name_in_bracket
     assert "中国硬科技" not in [t for t, *_ in match("为中国硬科技创业提供了思考。", None)]  # a place, no name
 
 
+def test_a_place_the_model_finds_with_shi_or_sheng_has_its_norm_without_them(match):
+    got = match("公司拟在安徽省滁州市建设项目。", [("安徽省", "GPE"), ("滁州市", "GPE")])
+    assert [(t, n) for t, _, n, *_ in got] == [("安徽省", "安徽"), ("滁州市", "滁州")]
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

@@ -617,6 +617,8 @@ class EntityMatcher:
             kind = "person"
         elif label == "GPE":
             kind = "place"
+            if len(name) >= 3 and name[-1] in "市省" and _HAN.match(name):
+                name = name[:-1]  # 滁州市 -> 滁州, 安徽省 -> 安徽: the place without 市 or 省 (as 北京市 -> 北京)
         else:
             kind = next((k for suffix, k in self.kind_suffixes if name.endswith(suffix)), None)
         return self._mention("entity.model", s, e, label, name, kind, tentative=True)

@@ -395,6 +395,11 @@ def test_a_name_between_ju_and_what_a_company_publishes_is_an_organisation(match
     assert match("据悉,公司将上市。", None) == []
 
 
+def test_a_model_partnership_run_into_its_form_in_brackets_ends_before_it(match):
+    text = "宁波鼎盛股权投资基金合伙企业(有限合伙)认购股份。"
+    assert [(t, lab) for t, lab, *_ in match(text, [(0, 19, "ORG")])] == [("宁波鼎盛股权投资基金合伙企业", "ORG")]
+
+
 def test_a_partnership_is_named_without_its_form_in_brackets(match):
     text = "控股股东为珠海云帆投资合伙企业(有限合伙)(以下简称“云帆投资”),审计机构为立信中联会计师事务所(特殊普通合伙)。"
     got = [(t, n) for t, lab, n, *_ in match(text, None)]

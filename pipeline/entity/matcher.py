@@ -380,6 +380,9 @@ class EntityMatcher:
                 continue  # 中美央行: two places' bodies, no one name
             if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
                 continue  # 周二晚: a day, not 周 the surname (`model_org_cut_before`)
+            if label == "ORG" and (k := text.find("(", s, e)) > s and text.endswith(self.legal_forms, s, k) and any(
+                    text.startswith(form, k + 1) for form in self.legal_brackets):
+                e = k  # 鼎盛股权投资基金合伙企业|(有限合伙: the partnership's form is no part of the name
             if (label == "PERSON" and text[e - 1] in self.not_after_head and e - s == 2
                     and text.startswith(self.generic_nouns + ("公告", "报告", "通函", "集团"), e)):
                 continue  # 於本|公告日期, 于本|公司: a preposition and a determiner

@@ -491,6 +491,29 @@ def test_a_place_the_model_finds_with_shi_or_sheng_has_its_norm_without_them(mat
     assert [(t, n) for t, _, n, *_ in got] == [("安徽省", "安徽"), ("滁州市", "滁州")]
 
 
+def test_a_character_glued_to_a_name_or_a_kind_before_it_is_no_part_of_it(match):
+    text = "交易完成后鹭川精密将纳入合并报表。"  # 完成|后鹭川|精密
+    assert [(t, lab) for t, lab, *_ in match(text, [("后鹭川精密", "ORG")])] == [("鹭川精密", "ORG")]
+    text = "网通厂讯嵘科技与客户签约。"  # a kind of company before the name
+    got = match(text, [("网通厂讯嵘科技", "ORG")])
+    assert ("讯嵘科技", "ORG") in [(t, lab) for t, lab, *_ in got]
+    assert [t for t, *_ in match("于开曼群岛注册成立为获豁免有限公司。", None) if t.endswith("公司")] == []
+
+
+def test_organs_and_market_words_are_no_names(match):
+    assert match("董事会宣布委任新董事。", [("董事会", "ORG")]) == []
+    assert match("沪铜主力合约夜盘涨1.2%。", [("沪铜主力合约夜盘", "ORG")]) == []
+    assert match("创业板指涨1.35%。", [("创业板指", "ORG")]) == []
+
+
+def test_a_list_ending_in_a_kind_of_company_names_companies(match):
+    text = "被动元件族群走强,禾钰、宏崧、晶聿等中小型股同步涨停。"
+    got = match(text, [("禾钰", "PERSON"), ("宏崧", "PERSON"), ("晶聿", "PERSON")])
+    assert [(t, lab) for t, lab, *_ in got] == [("禾钰", "ORG"), ("宏崧", "ORG"), ("晶聿", "ORG")]
+    got = match("张伟、李娜等人出席。", [("张伟", "PERSON"), ("李娜", "PERSON")])  # people stay people
+    assert {lab for _, lab, *_ in got} == {"PERSON"}
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

@@ -105,7 +105,11 @@ _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ",
 _GLUED_STOPS = frozenset("为于与和及由在向对将从把被给以")
 # a former / preposition character the segmenter glues to an unknown name after it (前宁澜|银行, 据恒越|精工)
 _GLUED_PREFIXES = frozenset("前原据为在与和向对将从由被把给及让使经于")
+# characters the segmenter glues to the front of an unknown name (后鹭川精密, 的钰翔科技, 厂讯嵘科技, 之核数师为…)
+_GLUED_LEAD = _GLUED_PREFIXES | frozenset("的之后厂商")
 _PARTICLES = frozenset("是也都而并又再就还已曾所之其该本各每此这那某")
+# the end of a list of companies: 等 and the kind of them (禾钰、宏崧、晶聿等中小型股同步涨停, 蜀岚电子、锦屏智控等42家企业)
+_KIND_AFTER_LIST = regex.compile(r"等(?:\d+家|多家|\p{Han}{0,4}?)(?:公司|企业|个股|股|券商|机构|厂商|品牌|平台|车企|房企|药企|险企|银行)")
 _SENTENCE_ENDS = "。！？!?；;\n"
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
@@ -192,6 +196,7 @@ class EntityMatcher:
         self.cue_rx = rxcache.compile(cues)  # where to look: the names end at most a list's length before a cue
         self.stock_move_not = tuple(e.stock_move_not_names)
         self.move_words = frozenset(e.stock_move_not_words)
+        self.market_words = tuple(w for w in e.stock_move_not_names if len(w) >= 2)
         self.not_companies = frozenset(e.market_not_companies)
         self.generic_heads = frozenset(e.org_generic_heads)
         self.org_stop = frozenset(e.org_stop)
@@ -380,6 +385,15 @@ class EntityMatcher:
                 continue  # 中美央行: two places' bodies, no one name
             if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
                 continue  # 周二晚: a day, not 周 the surname (`model_org_cut_before`)
+            tok = tok_at.get(s)
+            if (e - s >= 3 and text[s] in _GLUED_LEAD and tok is not None and len(tok[0]) >= 3
+                    and _HAN.match(tok[0]) and self.freq(tok[0]) == 0):
+                s += 1  # 后|鹭川精密, 的|钰翔科技: a character the segmenter glued to the front of a name
+            if label == "ORG" and text[s:e] in self.org_organs:
+                continue  # 董事会: a company's organ, no name
+            if (label == "ORG" and text[s:e] not in self.known_aliases and any(w in text[s:e] for w in self.market_words)
+                    and not text[s:e].endswith(self.company_endings)):
+                continue  # 沪铜主力合约夜盘: a market's words
             if label == "ORG" and (k := text.find("(", s, e)) > s and text.endswith(self.legal_forms, s, k) and any(
                     text.startswith(form, k + 1) for form in self.legal_brackets):
                 e = k  # 鼎盛股权投资基金合伙企业|(有限合伙: the partnership's form is no part of the name
@@ -1345,7 +1359,7 @@ class EntityMatcher:
             if not bounded or not parts:
                 continue
             first = parts[0]
-            if len(first) >= 3 and first[0] in _GLUED_PREFIXES and _HAN.match(first) and self.freq(first) == 0:
+            if len(first) >= 3 and first[0] in _GLUED_LEAD and _HAN.match(first) and self.freq(first) == 0:
                 parts[0], start = first[1:], start + 1  # 聘任|前宁澜|银行: a word the segmenter glued to the name
             if parts[0] in self.generic_heads or any(p in self.generic_heads for p in parts[-1:]):
                 continue
@@ -1570,7 +1584,8 @@ class EntityMatcher:
                     break
             i = j + 1
             named = [m for m, *_ in group if m is not None]
-            if (len(group) < 3 or sum(m.fields["label"] == "ORG" for m in named) < 2
+            kinds = _KIND_AFTER_LIST.match(text, group[-1][2]) is not None  # 禾钰、宏崧、晶聿等中小型股, …等公司
+            if (len(group) < (2 if kinds else 3) or (sum(m.fields["label"] == "ORG" for m in named) < 2 and not kinds)
                     or any(m.fields["label"] != "ORG" and m.rule != "entity.model" for m in named)):
                 continue
             for m, s, e, old in group:

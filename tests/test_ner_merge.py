@@ -498,6 +498,9 @@ def test_a_character_glued_to_a_name_or_a_kind_before_it_is_no_part_of_it(match)
     got = match(text, [("网通厂讯嵘科技", "ORG")])
     assert ("讯嵘科技", "ORG") in [(t, lab) for t, lab, *_ in got]
     assert [t for t, *_ in match("于开曼群岛注册成立为获豁免有限公司。", None) if t.endswith("公司")] == []
+    assert [(t, lab) for t, lab, *_ in match("交易完成后鹭川精密将纳入报表。", None)] == [("鹭川精密", "ORG")]
+    got = match("本公司之核数师为信澧会计师事务所有限公司。", None)  # a firm's role ends the name on the left
+    assert [(t, lab) for t, lab, *_ in got] == [("信澧会计师事务所有限公司", "ORG")]
 
 
 def test_organs_and_market_words_are_no_names(match):

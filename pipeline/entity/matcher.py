@@ -1359,7 +1359,8 @@ class EntityMatcher:
             if not bounded or not parts:
                 continue
             first = parts[0]
-            if len(first) >= 3 and first[0] in _GLUED_LEAD and _HAN.match(first) and self.freq(first) == 0:
+            if (first[:1] in _GLUED_LEAD and _HAN.match(first) and self.freq(first) == 0
+                    and (len(first) >= 3 or (len(first) == 2 and len(parts) >= 2 and len(parts[1]) == 1))):
                 parts[0], start = first[1:], start + 1  # 聘任|前宁澜|银行: a word the segmenter glued to the name
             if parts[0] in self.generic_heads or any(p in self.generic_heads for p in parts[-1:]):
                 continue
@@ -1409,7 +1410,7 @@ class EntityMatcher:
         if tokens[i][0] != suffix or not 1 <= i - j <= 2:
             return None
         start, first = tokens[j][1], tokens[j][0]
-        if len(first) >= 2 and first[0] in _GLUED_PREFIXES and self.freq(first) == 0 and (i - j == 2 or len(first) == 3):
+        if len(first) >= 2 and first[0] in _GLUED_LEAD and self.freq(first) == 0 and (i - j == 2 or len(first) == 3):
             start, first = start + 1, first[1:]  # 为泓远, 将辰汐, 与晶|澔
         parts = [first] + [t[0] for t in tokens[j + 1:i]]
         if i - j == 2 and not all(len(t) <= 2 and t not in self.org_stop and t not in self.generic_heads

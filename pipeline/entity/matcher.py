@@ -160,6 +160,7 @@ class EntityMatcher:
             r")\s?[|｜:：]\s?(?P<name>[\p{Han}·A-Za-z]{2,6})(?=$|[\s|｜()（）\[\]【】/])", regex.M)
         self.industry = frozenset(e.org_suffixes_industry)
         self.trade = frozenset(e.org_suffixes_trade) - self.industry - frozenset(e.org_suffixes_weak)
+        self.trade_not_heads = frozenset(e.org_trade_not_heads)
         self.suffix_strength = ({x: True for x in e.org_suffixes_strong} | {x: False for x in e.org_suffixes_weak}
                                 | {x: False for x in self.industry | self.trade})
         self.suffix_lengths = sorted({len(x) for x in self.suffix_strength}, reverse=True)
@@ -1420,6 +1421,7 @@ class EntityMatcher:
         head = "".join(parts)
         if (not 2 <= len(head) <= 3 or not _HAN.match(head) or self.freq(head) > 0 or head in self.places
                 or head in self._dict_places() or head in self._proper() or self._market_word(head)
+                or head in self.trade_not_heads
                 or any(len(t) > 1 and self._common(t) for t in parts)
                 or any(ch in _GLUED_STOPS or ch in "及或的了一" for ch in head) or head[0] in "更最很较太越愈颇极"):
             return None

@@ -33,6 +33,7 @@ class EntityRules(Strict):
     org_suffixes_weak: list[str]
     org_suffixes_industry: list[str] = Field(default_factory=list)
     org_suffixes_trade: list[str] = Field(default_factory=list)
+    org_trade_not_heads: list[str] = Field(default_factory=list)
     org_weak_max_freq: int
     org_generic_heads: list[str]
     org_stop: list[str]

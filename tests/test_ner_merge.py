@@ -504,6 +504,13 @@ def test_a_character_glued_to_a_name_or_a_kind_before_it_is_no_part_of_it(match)
     assert [(t, lab) for t, lab, *_ in got] == [("信澧会计师事务所有限公司", "ORG")]
 
 
+def test_a_kind_of_company_before_a_titled_person_s_organisation_is_no_part_of_it(match):
+    got = match("IC设计厂瑞仑科技董事长林冠廷表示,订单增加。", None)  # 设计|厂瑞仑|科技: the kind and a glued 厂
+    assert ("瑞仑科技", "ORG") in [(t, lab) for t, lab, *_ in got]
+    got = match("面板厂友达光电董事长彭双浪表示,需求回温。", None)
+    assert ("友达光电", "ORG") in [(t, lab) for t, lab, *_ in got]
+
+
 def test_organs_and_market_words_are_no_names(match):
     assert match("董事会宣布委任新董事。", [("董事会", "ORG")]) == []
     assert match("沪铜主力合约夜盘涨1.2%。", [("沪铜主力合约夜盘", "ORG")]) == []

@@ -1261,6 +1261,14 @@ class EntityMatcher:
             e = tok[1]
         while parts and len(parts[0]) == 1 and self.freq(parts[0]) > 0:
             e += len(parts.pop(0))  # a one-character word before the name: 请大会组织委员会主席 -> 大会组织委员会
+        kind = max((k for k, p in enumerate(parts[:-1]) if p in self.org_cut_after), default=None)
+        if kind is not None:  # 面板厂|友达光电董事长: a kind of company before the name
+            e += sum(len(p) for p in parts[:kind + 1])
+            parts = parts[kind + 1:]
+        if (len(parts) >= 2 and parts[1][:1] in _GLUED_LEAD and len(parts[1]) >= 3 and self.freq(parts[1]) == 0
+                and self._common(parts[0])):
+            e += len(parts[0]) + 1  # 设计|厂瑞仑|科技董事长: a kind word and a character glued to the name
+            parts = [parts[1][1:]] + parts[2:]
         if not parts or not 2 <= pos - e <= 10:
             return None
         if any(p in self.generic_heads or p in self.title_org_not or self.title_rx.fullmatch(p) for p in parts):

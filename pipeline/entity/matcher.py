@@ -444,6 +444,8 @@ class EntityMatcher:
     def _kind_then_latin(self, text: str, s: int, e: int) -> bool:
         """`text[s:e]` is a word of `latin_org_after_words` (a kind of organisation), after places (美国初创公司),
         followed by Latin words only (one space may come between)."""
+        if not _LETTER.match(text, e - 1):
+            return False  # no Latin word at its end
         while (place := next((p for p in self.place_prefixes if text.startswith(p, s, e)), None)) is not None:
             s += len(place)
         kind = next((w for w in self.latin_org_after if text.startswith(w, s, e)), None)

@@ -525,6 +525,20 @@ def test_a_list_ending_in_a_kind_of_company_names_companies(match):
     assert {lab for _, lab, *_ in got} == {"PERSON"}
 
 
+def test_two_characters_with_no_surname_that_act_as_a_company_are_one(match):
+    for text, name in (("被动元件厂禾泰今日公布9月营收。", "禾泰"), ("对于市场传闻,屹川回应称不存在股权关系。", "屹川"),
+                       ("与达晟签约后,昱科将成为其独家供应商。", "达晟")):
+        got = match(text, [(text.index(name), text.index(name) + 2, "PERSON")])
+        assert (name, "ORG") in [(t, lab) for t, lab, *_ in got], text
+    got = match("王强今日公布了调查结果。", [(0, 2, "PERSON")])  # a surname: a person
+    assert ("王强", "PERSON") in [(t, lab) for t, lab, *_ in got]
+
+
+def test_a_ky_name_before_its_stock_code_keeps_its_mark(match):
+    got = match("台股今日开高走低,荣硕-KY(6893)则重挫逾5%。", None)
+    assert ("荣硕-KY", "ORG") in [(t, lab) for t, lab, *_ in got] and "KY" not in [t for t, *_ in got]
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

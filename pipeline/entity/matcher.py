@@ -180,6 +180,7 @@ class EntityMatcher:
         self.described_after = frozenset(e.described_org_after)
         self.report_before = frozenset(e.report_source_before)
         self.legal_brackets = frozenset(e.legal_form_brackets)
+        self.acts_after = frozenset(e.org_acts_after)
         self.place_name_max_freq = e.place_name_max_freq
         self.suffix_not_before = {k: tuple(v) for k, v in e.suffix_not_before.items()}
         self.report_after = frozenset(e.report_source_after)
@@ -410,6 +411,9 @@ class EntityMatcher:
             cue = label in ("PERSON", "ORG") and self._company_cue(text, e)
             if label == "PERSON" and (cue or text.startswith(self.person_not_before, e)):
                 label = "ORG"
+            elif (label == "PERSON" and e - s == 2 and not self._surname_len(text, s) and _HAN.match(text[s:e])
+                  and self._acts_next(text, e, tok_at)):
+                label = "ORG"  # 禾泰今日公布, 屹川回应称: two characters with no surname, acting as a company does
             if cue and self._market_word(text[s:e]):
                 continue
             if _cuts_latin_word(text, s, e) or text[s:e] in self.org_cut_before:
@@ -440,6 +444,22 @@ class EntityMatcher:
                 return False
             words = words[len(place):].lstrip("市省区县")
         return True
+
+    def _acts_next(self, text: str, e: int, tok_at) -> bool:
+        """What follows `e` is what a company does or has (`described_org_after`, `company_cues_after`,
+        `person_not_before`, `org_acts_after`), after a time word or an adverb too (禾泰今日公布, 屹川回应称)."""
+        pos = e
+        for _ in range(2):
+            tok = tok_at.get(pos)
+            if tok is None:
+                return False
+            if (tok[0] in self.described_after or tok[0] in self.acts_after or self._company_cue(text, pos)
+                    or text.startswith(self.person_not_before, pos)):
+                return True
+            if tok[0] not in self.org_cut_before and tok[0] not in self.org_adverbs:
+                return False
+            pos = tok[2]
+        return False
 
     def _kind_then_latin(self, text: str, s: int, e: int) -> bool:
         """`text[s:e]` is a word of `latin_org_after_words` (a kind of organisation), after places (美国初创公司),
@@ -965,14 +985,14 @@ class EntityMatcher:
         tokens back to a boundary (`_name_back`); none where a known organisation ends (则有|交通银行(601328))."""
         out = []
         ends: list[tuple[int, int, bool]] = []  # (where the Han name ends, where the mention ends, a share letter)
+        for m in _KY_MARK.finditer(text):  # first: 荣硕-KY(6893) is the name with its mark, not KY
+            ends.append((m.start(), m.end(), False))  # 晶创-KY: a foreign issuer's mark on Taiwan's exchanges
         for m in _CODE_IN_BRACKETS.finditer(text):
             ends.append((m.start(), m.start(), False))
         for m in _SHARE_LETTER.finditer(text):
             if (text[m.end():m.end() + 1] in (":", "：", "(", "（") or self._company_cue(text, m.end())
                     or self._said_next(text, m.end())):
                 ends.append((m.start(), m.end(), True))
-        for m in _KY_MARK.finditer(text):
-            ends.append((m.start(), m.end(), False))  # 晶创-KY: a foreign issuer's mark on Taiwan's exchanges
         for m in _RISK_MARKED.finditer(text):
             for e in range(m.end() + 2, min(m.end() + 4, len(text)) + 1):  # the shortest name that ends a word
                 if e in tok_end and (not _HAN_CHAR.match(text, e) or self._company_cue(text, e)

@@ -87,6 +87,7 @@ class EntityRules(Strict):
     report_source_before: list[str] = Field(default_factory=list)
     report_source_after: list[str] = Field(default_factory=list)
     legal_form_brackets: list[str] = Field(default_factory=list)
+    org_acts_after: list[str] = Field(default_factory=list)
     place_name_max_freq: int = 0
     suffix_not_before: dict[str, list[str]] = Field(default_factory=dict)
 

@@ -539,6 +539,19 @@ def test_a_ky_name_before_its_stock_code_keeps_its_mark(match):
     assert ("荣硕-KY", "ORG") in [(t, lab) for t, lab, *_ in got] and "KY" not in [t for t, *_ in got]
 
 
+def test_short_names_listed_with_a_company_the_rules_found_are_companies(match):
+    text = "电动车供应链方面,茂晟、昶宏-KY与宇硕同步走强。"
+    got = match(text, [("茂晟", "PERSON"), ("宇硕", "PERSON")])
+    assert [(t, lab) for t, lab, *_ in got] == [("茂晟", "ORG"), ("昶宏-KY", "ORG"), ("宇硕", "ORG")]
+
+
+def test_a_known_company_with_a_seat_in_brackets_is_another_company(match):
+    text = "浙江岷丰新材料股份有限公司(以下简称“岷丰新材”)拟向全资子公司岷丰新材(江西)有限公司增资。"
+    s = text.index("岷丰新材(")
+    got = match(text, [(0, 13, "ORG"), (s, s + 13, "ORG")])
+    assert ("岷丰新材(江西)有限公司", "岷丰新材(江西)有限公司") in [(t, n) for t, _, n, *_ in got]
+
+
 # the real pipeline, with the shipped model ------------------------------------------------------------
 
 def test_the_default_pipeline_runs_the_model(pipeline):

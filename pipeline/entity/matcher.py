@@ -110,6 +110,7 @@ _GLUED_LEAD = _GLUED_PREFIXES | frozenset("的之后厂商")
 _PARTICLES = frozenset("是也都而并又再就还已曾所之其该本各每此这那某")
 # the end of a list of companies: 等 and the kind of them (禾钰、宏崧、晶聿等中小型股同步涨停, 蜀岚电子、锦屏智控等42家企业)
 _KIND_AFTER_LIST = regex.compile(r"等(?:\d+家|多家|\p{Han}{0,4}?)(?:公司|企业|个股|股|券商|机构|厂商|品牌|平台|车企|房企|药企|险企|银行)")
+_ITEM_SEPARATORS = ("、", "与", "和", "及")  # between the items of a list (and before its last one)
 _SENTENCE_ENDS = "。！？!?；;\n"
 _NAME_BREAK = set(" \t\n,.:;!?，。：；！？、|()（）「」“”\"'《》—-")
 
@@ -334,7 +335,9 @@ class EntityMatcher:
                 m = self._model_mention(text, s, e, label)  # case 3: places inside an organisation
             elif (len(inside) == 1 and first.start == s and first.fields["label"] == "ORG"
                   and self._only_suffixes(text[first.end:e])):
-                m = self._mention("entity.model", s, e, "ORG", first.fields["norm"], first.fields["kind"])
+                # (with a seat in brackets it is a company of that place, not the known one: 岷丰新材(江西)有限公司)
+                norm = text[s:e].replace(" ", "") if _SEAT.search(text, first.end, e) else first.fields["norm"]
+                m = self._mention("entity.model", s, e, "ORG", norm, first.fields["kind"])
             elif (inside[-1].fields["label"] == "ORG" and inside[-1].end == e and first.start == s
                   and inside[-1].rule == "entity.gazetteer" and all(x.fields["label"] == "GPE" for x in inside[:-1])
                   and e - inside[-1].start < e - s and inside[-1].fields["kind"] in ("company", "investor")
@@ -1597,7 +1600,7 @@ class EntityMatcher:
         while i < len(out):
             # the items of one list: (mention or None, start, end, the mention it replaces or None)
             group, j = [(out[i], out[i].start, out[i].end, None)], i
-            while text[group[-1][2]:group[-1][2] + 1] == "、":
+            while text[group[-1][2]:group[-1][2] + 1] in _ITEM_SEPARATORS:
                 end = group[-1][2]
                 nxt = out[j + 1] if j + 1 < len(out) else None
                 k = end + 1
@@ -1610,7 +1613,7 @@ class EntityMatcher:
                       and nxt.rule == "entity.model" and end + 1 in tok_at and _NAME_TOKEN.match(text[end + 1:k])):
                     group.append((self._model_mention(text, end + 1, k, "ORG"), end + 1, k, nxt))
                     j += 1
-                elif (k > end + 1 and k - end - 1 <= 8 and text[k:k + 1] == "、"
+                elif (k > end + 1 and k - end - 1 <= 8 and text[k:k + 1] == "、" and text[end] == "、"
                       and (nxt is None or nxt.start >= k)):
                     group.append((None, end + 1, k, None))
                 else:
@@ -1618,7 +1621,12 @@ class EntityMatcher:
             i = j + 1
             named = [m for m, *_ in group if m is not None]
             kinds = _KIND_AFTER_LIST.match(text, group[-1][2]) is not None  # 禾钰、宏崧、晶聿等中小型股, …等公司
-            if (len(group) < (2 if kinds else 3) or (sum(m.fields["label"] == "ORG" for m in named) < 2 and not kinds)
+            # one organisation the rules found and the rest two or three characters with no surname (茂晟、昶宏-KY与宇硕)
+            brands = any(m.fields["label"] == "ORG" and m.rule != "entity.model" for m in named) and all(
+                m.fields["label"] == "ORG" or (m.rule == "entity.model" and 2 <= m.end - m.start <= 3
+                                               and not self._surname_len(text, m.start)) for m in named)
+            if (len(group) < (2 if kinds else 3) or (sum(m.fields["label"] == "ORG" for m in named) < 2
+                                                     and not kinds and not brands)
                     or any(m.fields["label"] != "ORG" and m.rule != "entity.model" for m in named)):
                 continue
             for m, s, e, old in group:
@@ -1714,7 +1722,8 @@ class EntityMatcher:
         not begin with a common word (苏州恒越精工有限公司 ... 恒越精工; not 石油化工 after 中国石油化工股份有限公司)."""
         orgs = [m for m in chosen if m.fields["label"] == "ORG"]
         full = [m for m in orgs if text.endswith(self.legal_forms, m.start, m.end)
-                and m.fields["norm"] == text[m.start:m.end].replace(" ", "")]
+                and m.fields["norm"] == text[m.start:m.end].replace(" ", "")
+                and not _SEAT.search(text, m.start, m.end)]  # 岷丰新材(江西)有限公司: a company of its own
         if not full:
             return chosen
         by_span = {(m.start, m.end): m for m in chosen}

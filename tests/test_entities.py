@@ -127,3 +127,16 @@ def test_northbound_money_is_no_organisation():
     from pipeline.core import extract
 
     assert all(e.text != "北向资金" for e in extract("数据显示,北向资金净流入超百亿元。").entities)
+
+
+def test_doc_ents_are_the_mentions_on_token_boundaries():
+    nlp = build_nlp(Settings())
+    doc = nlp("阿里云与北京市政府签约,阿里随后表示支持。金山云控股有限公司公告")
+    mentions = doc._.zh_entities
+    assert [(m.start, m.end) for m in mentions][:3] == [(0, 3), (4, 9), (12, 14)]
+    tokens = {(t.idx, t.idx + len(t.text)) for t in doc}
+    starts, ends = {s for s, _ in tokens}, {e for _, e in tokens}
+    on_bounds = [m for m in mentions if m.start in starts and m.end in ends]
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+        (m.start, m.end, m.fields["label"]) for m in on_bounds]
+    assert len(doc.ents) >= 3

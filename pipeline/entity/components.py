@@ -15,7 +15,9 @@ Results are character spans in `doc._.zh_entities`; those that align with tokens
 
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 from pathlib import Path
 
 import pipeline.entity.spacy_import  # noqa: F401  (before spaCy: keeps thinc from importing PyTorch)
@@ -115,14 +117,19 @@ def doc_text(doc: Doc) -> str:
     return doc.user_data.get("zh_text") or doc.text
 
 
+_start = operator.itemgetter(1)
+_end = operator.itemgetter(2)
+
+
 def set_ents(doc: Doc, mentions: list[Mention], tokens: list[tuple[str, int, int]]) -> None:
     """`doc.ents` for the mentions that start and end on token boundaries (spaCy spans are token spans)."""
-    first = {s: i for i, (_, s, _) in enumerate(tokens)}
-    last = {e: i for i, (_, _, e) in enumerate(tokens)}
     spans = []
+    n = len(tokens)
     for m in mentions:
-        i, j = first.get(m.start), last.get(m.end)
-        if i is not None and j is not None:
+        # tokens are in text order: two binary searches, not a map of every token of the article
+        i = bisect.bisect_left(tokens, m.start, key=_start)
+        j = bisect.bisect_left(tokens, m.end, lo=i, key=_end)
+        if i < n and j < n and tokens[i][1] == m.start and tokens[j][2] == m.end:
             spans.append(Span(doc, i, j + 1, label=m.fields["label"]))
     # set_ents with default="unmodified" leaves the other tokens alone; the `doc.ents = ...` setter
     # would walk every token of the article to mark it "outside", half the cost of this stage

@@ -841,3 +841,20 @@ def test_no_organisation_before_a_title_that_is_a_legal_form_alone(rule_entities
 def test_bodies_after_two_one_character_places_are_several_no_one_name(rule_entities, text, span):
     got = rule_entities(text, [(*span, "ORG")])
     assert not [x for x in got if x[1] == "ORG"]
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # a model organisation a country begins: the country is a place next to the company
+    ("挪威卡斯柏能源宣布签约。", [("挪威卡斯柏能源", "ORG")], [("挪威", "GPE"), ("卡斯柏能源", "ORG")]),
+    ("美国辉达宣布签约。", [("美国辉达", "ORG")], [("美国", "GPE"), ("辉达", "ORG")]),
+    # the suffix and trade-word rules leave the country out of the name too
+    ("日本丸森化学等6家外资研发中心相继落户。", [], [("日本", "GPE"), ("丸森化学", "ORG")]),
+    ("芯瑞微电子与德国博腾半导体签署协议。", [], [("芯瑞微电子", "ORG"), ("德国", "GPE"), ("博腾半导体", "ORG")]),
+    ("德国克劳森集团宣布投资。", [], [("德国", "GPE"), ("克劳森集团", "ORG")]),
+    # common words before the ending, or the country's own bodies: one name
+    ("美国通用汽车公司宣布裁员。", [("美国通用汽车公司", "ORG")], [("美国通用汽车公司", "ORG")]),
+    ("韩国金融委员会今日表示。", [("韩国金融委员会", "ORG")], [("韩国金融委员会", "ORG")]),
+    ("日本央行宣布加息。", [("日本央行", "ORG")], [("日本央行", "ORG")]),
+])
+def test_a_country_next_to_a_company_is_a_place_of_its_own(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

@@ -213,6 +213,9 @@ class EntityMatcher:
         self.places = frozenset(a for entry in e.all_entries if entry.label == "GPE" for a in entry.aliases)
         self.place_cut = {k: tuple(v) for k, v in e.place_suffix_not_before.items()}
         self.not_after_head = e.org_not_after_head
+        self.countries = tuple(sorted(e.places.get("countries", ()), key=len, reverse=True))
+        self.country_set = frozenset(self.countries)
+        self.country_org_heads = tuple(e.country_org_heads)
         # longest suffix first: 科技公司 before 公司
         self.kind_suffixes = sorted(((x, k) for k, xs in e.org_kind_suffixes.items() for x in xs),
                                     key=lambda p: -len(p[0]))
@@ -431,6 +434,9 @@ class EntityMatcher:
                     e = quote.start()
             if label == "ORG" and self._kind_then_latin(text, s, e):
                 continue  # 咨询公司BCG, 公司GMP: a kind of organisation and a Latin word; the rules read the name
+            if label == "ORG" and (k := self._country_before_company(text, s, e, tok_at)) is not None:
+                out.append((s, k, "GPE"))  # 德国|博腾半导体: a country next to a company is a place of its own
+                s = k
             if not (self._paired(text, s, e, label) or (self._acceptable(text[s:e], label) and not (
                     label == "GPE" and self._no_place(text, s, e, tok_end)))):
                 continue
@@ -476,6 +482,41 @@ class EntityMatcher:
             return False
         rest = s + len(kind) + (text[s + len(kind):s + len(kind) + 1] == " ")
         return rest < e and _LATIN_RUN.fullmatch(text, rest, e) is not None
+
+    def _country_before_company(self, text: str, s: int, e: int, tok_at) -> int | None:
+        """Where the company begins in a model organisation that a country begins (韩国|世远电子, 挪威|卡斯柏能源,
+        美国|Stratoslink): the rest is a company's name, a known one or one with a word of its own before a
+        company or trade ending (not 美国|通用汽车公司, common words; not 日本央行, 韩国金融委员会, 英国皇家…: a country's
+        own bodies, `country_org_heads`); the whole is no name the rules or the dictionary know (美国银行)."""
+        country = next((c for c in self.countries if text.startswith(c, s, e)), None)
+        if country is None:
+            return None
+        k, whole = s + len(country), text[s:e]
+        if (k not in tok_at or whole in self.known_aliases or whole in self._dict_orgs() or self.freq(whole) > 0
+                or text.startswith(self.country_org_heads, k)):
+            return None
+        rest = text[k:e]
+        if rest in self.known_aliases:
+            return k
+        if _LATIN_RUN.fullmatch(text, k, e) is not None:
+            return k if e - k >= 3 else None
+        tok = tok_at.get(k)
+        if (tok is not None and tok[2] == e and e - k >= 2 and _HAN.match(rest) and rest not in self.places
+                and self.freq(rest) == 0):
+            return k  # 美国|辉达: one word of its own, a name
+        ending = next((x for x in self.company_endings + tuple(self.trade) + tuple(self.industry)
+                       if rest.endswith(x) and len(rest) - len(x) >= 2), None)
+        if ending is None:
+            return None
+        pos, end, own = k, e - len(ending), False
+        while pos < end:
+            tok = tok_at.get(pos)
+            if tok is None or tok[2] > e or tok[0] in self.org_stop:
+                return None
+            own = own or (tok[2] <= end and _HAN.match(tok[0]) is not None and self.freq(tok[0]) <= self.place_name_max_freq
+                          and tok[0] not in self.places)
+            pos = tok[2]
+        return k if own else None
 
     def _suffix_of(self, name: str) -> str | None:
         """The organisation suffix `name` ends in (the longest), if any."""
@@ -1333,8 +1374,9 @@ class EntityMatcher:
                          None)
                 begin = None if j is None else self._trade_name(text, tokens, j, i, suffix)
                 if begin == tokens[j][1] if j is not None else False:
-                    while j > 0 and (tokens[j - 1][0] in self.places or tokens[j - 1][0] in self._dict_places()):
-                        j -= 1  # the places it is named with (宁波|璟川|电气)
+                    while j > 0 and (tokens[j - 1][0] in self.places or tokens[j - 1][0] in self._dict_places()) and (
+                            tokens[j - 1][0] not in self.country_set):
+                        j -= 1  # the places it is named with (宁波|璟川|电气; not a country: 德国|博腾半导体)
                     begin = tokens[j][1]
                     if j > 0 and _HAN.match(tokens[j - 1][0]) and self.freq(tokens[j - 1][0]) == 0:
                         begin = None  # another unknown word before it: where the name begins is not known
@@ -1413,6 +1455,8 @@ class EntityMatcher:
                         and (len(before_suffix) == 1 or suffix not in self.legal_forms))):
                 # 其|有限公司, 占本|集团: a determiner; not the 本 of 汇信资本|有限公司 (a word before a legal form)
                 continue
+            k = self._country_before_company(text, start, e, {t[1]: t for t in tokens[j:i + 1]})
+            start = start if k is None else k  # 德国|克劳森集团: the country is a place of its own
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
 

@@ -90,6 +90,7 @@ class EntityRules(Strict):
     org_acts_after: list[str] = Field(default_factory=list)
     place_name_max_freq: int = 0
     suffix_not_before: dict[str, list[str]] = Field(default_factory=dict)
+    country_org_heads: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

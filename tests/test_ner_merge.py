@@ -858,3 +858,17 @@ def test_bodies_after_two_one_character_places_are_several_no_one_name(rule_enti
 ])
 def test_a_country_next_to_a_company_is_a_place_of_its_own(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # a word the dictionary does not know before a trade word is a company, whatever the model read in it
+    ("越南和墨西哥成为康嘉家电前三大出口市场。", [("康嘉", "PERSON")], ("康嘉家电", "ORG")),
+    ("博川物流需向申请人嘉丰租赁支付租金。", [("嘉丰", "GPE")], ("嘉丰租赁", "ORG")),
+    ("铜川矿业与岷岭资源今年净利润有望增长。", [], ("岷岭资源", "ORG")),
+])
+def test_a_rare_word_before_a_trade_word_is_a_company(match, text, model, want):
+    assert want in [(t, label) for t, label, *_ in match(text, model)]
+
+
+def test_a_negation_before_a_trade_word_is_no_company(match):
+    assert match("闭眼不看发展变化了的客观现实。", []) == []

@@ -1500,7 +1500,7 @@ class EntityMatcher:
                 or head in self._dict_places() or head in self._proper() or self._market_word(head)
                 or head in self.trade_not_heads
                 or any(len(t) > 1 and self._common(t) for t in parts)
-                or any(ch in _GLUED_STOPS or ch in "及或的了一" for ch in head) or head[0] in "更最很较太越愈颇极"):
+                or any(ch in _GLUED_STOPS or ch in "及或的了一" for ch in head) or head[0] in "更最很较太越愈颇极不没未"):
             return None
         if i + 1 < len(tokens):
             nxt = tokens[i + 1][0]

@@ -872,3 +872,27 @@ def test_a_rare_word_before_a_trade_word_is_a_company(match, text, model, want):
 
 def test_a_negation_before_a_trade_word_is_no_company(match):
     assert match("闭眼不看发展变化了的客观现实。", []) == []
+
+
+@pytest.mark.parametrize("text, want", [
+    ("被动元件厂钰仑今日遭外资大举卖超。", [("钰仑", "ORG")]),
+    ("法人看好探针卡厂晶崴半导体与测试介面厂将同步受惠。", [("晶崴半导体", "ORG")]),
+    ("ODM大厂纬岳第三季毛利率回升。", [("纬岳", "ORG")]),
+    ("与沈阳的数控厂商北方精机达成合作。", [("沈阳", "GPE"), ("北方精机", "ORG")]),
+    # a count, common words only, or a name that goes on is no name here
+    ("高工与经销商两人浑身上下已经湿透了。", []),
+    ("两家银行客服表示,目前还没有接到消息。", []),
+])
+def test_a_name_after_the_kind_of_company_it_is(rule_entities, text, want):
+    assert [(t, label) for t, label, *_ in rule_entities(text)] == want
+
+
+@pytest.mark.parametrize("text, model, want", [
+    ("总经理强调,墨西哥新厂明年投产。", [("墨西哥新厂", "ORG")], [("墨西哥", "GPE")]),
+    ("新竹厂产能将扩充三成。", [("新竹厂", "ORG")], [("新竹", "GPE")]),
+    ("鞋业代工厂丰岳的新厂已开始试产。", [("新厂", "ORG")], [("丰岳", "ORG")]),
+    # a factory's own name, and a company's new headquarters, stay
+    ("波拉尔厂研制了一种新产品。", [("波拉尔厂", "ORG")], [("波拉尔厂", "ORG")]),
+])
+def test_a_plant_or_site_is_no_organisation(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

@@ -106,7 +106,8 @@ _GLUED_STOPS = frozenset("为于与和及由在向对将从把被给以")
 # a former / preposition character the segmenter glues to an unknown name after it (前宁澜|银行, 据恒越|精工)
 _GLUED_PREFIXES = frozenset("前原据为在与和向对将从由被把给及让使经于")
 # characters the segmenter glues to the front of an unknown name (后鹭川精密, 的钰翔科技, 厂讯嵘科技, 之核数师为…)
-_GLUED_LEAD = _GLUED_PREFIXES | frozenset("的之后厂商")
+_GLUED_LEAD = _GLUED_PREFIXES | frozenset("的之后厂商企")
+_COUNT_LEAD = frozenset("一二两三四五六七八九十几多每各该本其此这那")
 _PARTICLES = frozenset("是也都而并又再就还已曾所之其该本各每此这那某")
 # the end of a list of companies: 等 and the kind of them (禾钰、宏崧、晶聿等中小型股同步涨停, 蜀岚电子、锦屏智控等42家企业)
 _KIND_AFTER_LIST = regex.compile(r"等(?:\d+家|多家|\p{Han}{0,4}?)(?:公司|企业|个股|股|券商|机构|厂商|品牌|平台|车企|房企|药企|险企|银行)")
@@ -182,6 +183,8 @@ class EntityMatcher:
         self.report_before = frozenset(e.report_source_before)
         self.legal_brackets = frozenset(e.legal_form_brackets)
         self.acts_after = frozenset(e.org_acts_after)
+        self.kind_before = frozenset(e.kind_before_name)
+        self.facility_words = tuple(sorted(e.model_org_facility_words, key=len, reverse=True))
         self.place_name_max_freq = e.place_name_max_freq
         self.suffix_not_before = {k: tuple(v) for k, v in e.suffix_not_before.items()}
         self.report_after = frozenset(e.report_source_after)
@@ -279,7 +282,8 @@ class EntityMatcher:
         listed += self._coded_names(text, tok_end, {m.end for m in gazetteer + listed if m.fields["label"] == "ORG"})
         latin, latin_rest = self._latin_names(text)
         chosen = self._branches(text, select_longest(
-            gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens)))
+            gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens)
+            + self._kind_then_name(text, tokens)))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
@@ -434,6 +438,12 @@ class EntityMatcher:
                     e = quote.start()
             if label == "ORG" and self._kind_then_latin(text, s, e):
                 continue  # 咨询公司BCG, 公司GMP: a kind of organisation and a Latin word; the rules read the name
+            if label == "ORG" and (facility := next((f for f in self.facility_words if text.endswith(f, s, e)), None)):
+                k = e - len(facility)
+                if k == s or self._places_only(text, s, k, tok_at, known=facility in ("厂", "工厂")):
+                    if k > s:
+                        out.append((s, k, "GPE"))  # 墨西哥|新厂, 新竹|厂: the place of a plant, no organisation
+                    continue
             if label == "ORG" and (k := self._country_before_company(text, s, e, tok_at)) is not None:
                 out.append((s, k, "GPE"))  # 德国|博腾半导体: a country next to a company is a place of its own
                 s = k
@@ -482,6 +492,17 @@ class EntityMatcher:
             return False
         rest = s + len(kind) + (text[s + len(kind):s + len(kind) + 1] == " ")
         return rest < e and _LATIN_RUN.fullmatch(text, rest, e) is not None
+
+    def _places_only(self, text: str, s: int, e: int, tok_at, known: bool = False) -> bool:
+        """The tokens from `s` to `e` are places the rules or the dictionary know (新北市|土城); the rules' only
+        with `known` (新竹|厂, not 波拉尔|厂: a factory's name)."""
+        pos = s
+        while pos < e:
+            tok = tok_at.get(pos)
+            if tok is None or tok[2] > e or not (tok[0] in self.places or (not known and tok[0] in self._dict_places())):
+                return False
+            pos = tok[2]
+        return True
 
     def _country_before_company(self, text: str, s: int, e: int, tok_at) -> int | None:
         """Where the company begins in a model organisation that a country begins (韩国|世远电子, 挪威|卡斯柏能源,
@@ -1311,6 +1332,51 @@ class EntityMatcher:
                     out.append(self._mention("entity.described", s, e, "ORG", "".join(w for w, _, _ in parts), None))
                 break
         return out
+
+    def _kind_then_name(self, text: str, tokens) -> list[Mention]:
+        """A name right after a word of the kind of company it is and where it ends (`kind_before_name`, or a
+        word ending in 厂 after another word: 被动元件厂钰仑今日, 探针卡厂晶崴半导体与,
+        ODM大厂纬岳第三季, 数控厂商北方精机达成): one to three Han tokens, with a word of their own (none
+        in the dictionary, and no place); the name ends at punctuation, a function or stop word, a time
+        word, a title, or what a company does (`_kind_name_ends`). A character of the kind the segmenter glued to
+        the name is left out (车|企云驰|汽车)."""
+        out = []
+        n = len(tokens)
+        for i, (word, _, _) in enumerate(tokens[:-2]):
+            if not (word in self.kind_before or (word[-1:] == "厂" and (len(word) >= 2 or (
+                    i > 0 and _HAN.match(tokens[i - 1][0]) and tokens[i - 1][0] not in self.org_stop)))):
+                continue
+            j, parts = i + 1, []
+            while j < n and len(parts) < 3 and _HAN.match(tokens[j][0]) and not self._kind_name_ends(text, tokens[j]):
+                parts.append(tokens[j])
+                j += 1
+            if not parts or j >= n or not self._kind_name_ends(text, tokens[j]):
+                continue
+            s, e = parts[0][1], parts[-1][2]
+            first = parts[0][0]
+            if first[0] in _COUNT_LEAD or text[e:e + 1] in ("-", "－"):
+                continue  # 经销商|两人…: a count, no name; 欣桥-KY: the name goes on (`_coded_names`)
+            if len(first) >= 3 and first[0] in _GLUED_LEAD and self.freq(first) == 0:
+                s += 1  # 企云驰: the kind's last character glued to the name
+            name = text[s:e]
+            if not 2 <= e - s <= 8 or any(w in self.org_stop or w in self.generic_heads or self.title_rx.fullmatch(w)
+                                          for w, _, _ in parts):
+                continue
+            if not any(len(w) >= 2 and self.freq(w) == 0 and w not in self.places and not self.role_rx.fullmatch(w)
+                       for w, _, _ in parts):
+                continue  # no word of its own: 厂商|客服, 券商|研究部
+            if name in self.places or name in self._dict_places() or self._market_word(name):
+                continue
+            out.append(self._mention("entity.described", s, e, "ORG", name, None))
+        return out
+
+    def _kind_name_ends(self, text: str, tok) -> bool:
+        """A name after its kind ends before `tok`: no Han word, a stop or function word, a time word or a verb
+        that cuts a model organisation, what a company does, a title or a role."""
+        w = tok[0]
+        return (not _HAN.match(w) or w in self.org_stop or w in self.org_cut_before or w in self.described_after
+                or w in self.acts_after or w in self.org_adverbs or w == "的" or (len(w) == 1 and w in _GLUED_STOPS)
+                or self.title_rx.match(text, tok[1]) is not None or self.role_rx.match(text, tok[1]) is not None)
 
     def _org_before_title(self, text: str, pos: int, tok_end) -> tuple[int, int] | None:
         """The organisation right before a role whose person follows (摩尔线程创始人张建中): one to four tokens back

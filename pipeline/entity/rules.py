@@ -91,6 +91,8 @@ class EntityRules(Strict):
     place_name_max_freq: int = 0
     suffix_not_before: dict[str, list[str]] = Field(default_factory=dict)
     country_org_heads: list[str] = Field(default_factory=list)
+    kind_before_name: list[str] = Field(default_factory=list)
+    model_org_facility_words: list[str] = Field(default_factory=list)
 
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:

@@ -896,3 +896,8 @@ def test_a_name_after_the_kind_of_company_it_is(rule_entities, text, want):
 ])
 def test_a_plant_or_site_is_no_organisation(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+def test_a_model_person_with_a_target_price_is_a_company(match):
+    got = match("外资将晟鑫目标价由650元调高至820元。", [("晟鑫", "PERSON")])
+    assert ("晟鑫", "ORG") in [(t, label) for t, label, *_ in got]

@@ -253,6 +253,10 @@ class EntityMatcher:
         self.latin_company_words = frozenset(e.latin_company_words)
         self.listed = self._listed_automaton(listed)
         self.company_endings = tuple(x for x, k in self.kind_suffixes if k == "company")
+        # what ends a company's name after a country (`_country_before_company`): company kinds, then trade and
+        # industry words, each longest first
+        self.country_company_endings = self.company_endings + tuple(sorted(self.trade, key=lambda x: (-len(x), x))) + tuple(
+            sorted(self.industry, key=lambda x: (-len(x), x)))
         self.listed_name_goes_on = frozenset(e.listed_name_goes_on)
         self.company_word_set = self.industry | self.listed_name_goes_on
         self.generic_body_after = tuple(e.generic_body_after)
@@ -277,7 +281,7 @@ class EntityMatcher:
         tok_end = {t[2]: t for t in tokens}
         starts, ends = tok_at.keys(), tok_end.keys()
         gazetteer = self._inside_words(self._gazetteer(text, tok_at, ends), tokens)
-        orgs = self._not_swallowing(text, self._orgs(text, tokens), gazetteer)
+        orgs = self._not_swallowing(text, self._orgs(text, tokens, tok_at), gazetteer)
         listed = self._listed(text, tok_at, tok_end)
         listed += self._coded_names(text, tok_end, {m.end for m in gazetteer + listed if m.fields["label"] == "ORG"})
         latin, latin_rest = self._latin_names(text)
@@ -440,7 +444,7 @@ class EntityMatcher:
                 continue  # 咨询公司BCG, 公司GMP: a kind of organisation and a Latin word; the rules read the name
             if label == "ORG" and (facility := next((f for f in self.facility_words if text.endswith(f, s, e)), None)):
                 k = e - len(facility)
-                if k == s or self._places_only(text, s, k, tok_at, known=facility in ("厂", "工厂")):
+                if k == s or self._tokens_are_places(s, k, tok_end, known=facility in ("厂", "工厂")):
                     if k > s:
                         out.append((s, k, "GPE"))  # 墨西哥|新厂, 新竹|厂: the place of a plant, no organisation
                     continue
@@ -457,12 +461,13 @@ class EntityMatcher:
 
     def _only_places(self, words: str) -> bool:
         """`words` are places only (广州, 广东省深圳市): what begins a registered name, not words before it."""
-        while words:
-            place = next((p for p in self.place_prefixes if words.startswith(p)), None)
-            if place is None:
-                return False
+        return not self._after_places(words)
+
+    def _after_places(self, words: str) -> str:
+        """`words` without the places that begin it, each with its 市, 省, 区 or 县 (广东省深圳市恒越 -> 恒越)."""
+        while (place := next((p for p in self.place_prefixes if words.startswith(p)), None)) is not None:
             words = words[len(place):].lstrip("市省区县")
-        return True
+        return words
 
     def _acts_next(self, text: str, e: int, tok_at) -> bool:
         """What follows `e` is what a company does or has (`described_org_after`, `company_cues_after`,
@@ -493,16 +498,12 @@ class EntityMatcher:
         rest = s + len(kind) + (text[s + len(kind):s + len(kind) + 1] == " ")
         return rest < e and _LATIN_RUN.fullmatch(text, rest, e) is not None
 
-    def _places_only(self, text: str, s: int, e: int, tok_at, known: bool = False) -> bool:
-        """The tokens from `s` to `e` are places the rules or the dictionary know (新北市|土城); the rules' only
-        with `known` (新竹|厂, not 波拉尔|厂: a factory's name)."""
-        pos = s
-        while pos < e:
-            tok = tok_at.get(pos)
-            if tok is None or tok[2] > e or not (tok[0] in self.places or (not known and tok[0] in self._dict_places())):
-                return False
-            pos = tok[2]
-        return True
+    def _tokens_are_places(self, s: int, e: int, tok_end, known: bool = False) -> bool:
+        """`s` to `e` is whole tokens, each a place the rules or the dictionary know (新北市|土城); the rules' only
+        with `known` (新竹|厂, not 波拉尔|厂: a factory's name). (`_only_places` reads places off a string.)"""
+        words = self._words(s, e, tok_end)
+        return sum(map(len, words)) == e - s and all(
+            w in self.places or (not known and w in self._dict_places()) for w in words)
 
     def _country_before_company(self, text: str, s: int, e: int, tok_at) -> int | None:
         """Where the company begins in a model organisation that a country begins (韩国|世远电子, 挪威|卡斯柏能源,
@@ -525,8 +526,7 @@ class EntityMatcher:
         if (tok is not None and tok[2] == e and e - k >= 2 and _HAN.match(rest) and rest not in self.places
                 and self.freq(rest) == 0):
             return k  # 美国|辉达: one word of its own, a name
-        ending = next((x for x in self.company_endings + tuple(self.trade) + tuple(self.industry)
-                       if rest.endswith(x) and len(rest) - len(x) >= 2), None)
+        ending = next((x for x in self.country_company_endings if rest.endswith(x) and len(rest) - len(x) >= 2), None)
         if ending is None:
             return None
         pos, end, own = k, e - len(ending), False
@@ -1416,7 +1416,7 @@ class EntityMatcher:
 
     # organisations by suffix ------------------------------------------------------------------------
 
-    def _orgs(self, text, tokens) -> list[Mention]:
+    def _orgs(self, text, tokens, tok_at) -> list[Mention]:
         out = []
         last = self.suffix_last
         for i, (word, s, e) in enumerate(tokens):
@@ -1436,10 +1436,10 @@ class EntityMatcher:
             if suffix in self.suffix_not_before and text.startswith(self.suffix_not_before[suffix], e):
                 continue  # 说明|控股|股东: the suffix begins a longer word
             if suffix in self.trade:  # a trade word: its own rule (`_trade_name`)
-                j = next((j for j in (i - 2, i - 1) if j >= 0 and self._trade_name(text, tokens, j, i, suffix) is not None),
-                         None)
-                begin = None if j is None else self._trade_name(text, tokens, j, i, suffix)
-                if begin == tokens[j][1] if j is not None else False:
+                j, begin = next(((j, b) for j in (i - 2, i - 1)
+                                 if j >= 0 and (b := self._trade_name(text, tokens, j, i, suffix)) is not None),
+                                (None, None))
+                if j is not None and begin == tokens[j][1]:
                     while j > 0 and (tokens[j - 1][0] in self.places or tokens[j - 1][0] in self._dict_places()) and (
                             tokens[j - 1][0] not in self.country_set):
                         j -= 1  # the places it is named with (宁波|璟川|电气; not a country: 德国|博腾半导体)
@@ -1521,7 +1521,7 @@ class EntityMatcher:
                         and (len(before_suffix) == 1 or suffix not in self.legal_forms))):
                 # 其|有限公司, 占本|集团: a determiner; not the 本 of 汇信资本|有限公司 (a word before a legal form)
                 continue
-            k = self._country_before_company(text, start, e, {t[1]: t for t in tokens[j:i + 1]})
+            k = self._country_before_company(text, start, e, tok_at)
             start = start if k is None else k  # 德国|克劳森集团: the country is a place of its own
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
@@ -1900,12 +1900,7 @@ class EntityMatcher:
         that occurs: the name without its places and legal form, then its prefixes of three or more characters."""
         name = text[f.start:f.end]
         head = name[:-len(next(x for x in sorted(self.legal_forms, key=len, reverse=True) if name.endswith(x)))]
-        head = _SEAT_END.sub("", head)
-        while True:
-            place = next((p for p in self.place_prefixes if head.startswith(p)), None)
-            if place is None:
-                break
-            head = head[len(place):].lstrip("市省区县")
+        head = self._after_places(_SEAT_END.sub("", head))
         if len(head) < 3 or not _HAN.match(head):
             return []
         for n in range(len(head), 2, -1):

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from pipeline import rxcache
 from pipeline.errors import RulesError
 from pipeline.resources import CompiledRules, PatternSpec, Piece, Rules, Strict, alternation, expand
+from pipeline.wordscan import WordScan
 
 Locale = Literal["CN", "HK", "TW"]
 
@@ -245,8 +246,6 @@ class CompiledDate(CompiledRules):
     def _anchors(self, spec: DateRules, rules: Rules) -> None:
         """One Aho-Corasick automaton over the anchor words of every anchored pattern: word -> the patterns
         (index, before, after) it anchors."""
-        import ahocorasick
-
         index = {p.id: i for i, p in enumerate(self.patterns)}
         by_word: dict[str, list[tuple[int, int, int]]] = {}
         for pid, a in spec.anchors.items():
@@ -254,19 +253,15 @@ class CompiledDate(CompiledRules):
             for w in set(words):
                 by_word.setdefault(w, []).append((index[pid], a.before, a.after))
         self.anchored = frozenset(index[pid] for pid in spec.anchors)
-        self.anchor_automaton = ahocorasick.Automaton()
-        for w, targets in by_word.items():
-            self.anchor_automaton.add_word(w, (len(w), tuple(targets)))
-        self.anchor_automaton.make_automaton()
+        self.anchor_words = WordScan((w, tuple(targets)) for w, targets in by_word.items())
 
     def windows(self, text: str) -> dict[int, list[tuple[int, int]]]:
         """Pattern index -> the merged [lo, hi) stretches of `text` where it may match."""
         raw: dict[int, list[tuple[int, int]]] = {}
         n = len(text)
-        for end, (length, targets) in self.anchor_automaton.iter(text):
-            start = end - length + 1
+        for start, end, targets in self.anchor_words.find(text):
             for i, before, after in targets:
-                raw.setdefault(i, []).append((max(0, start - before), min(n, end + 1 + after)))
+                raw.setdefault(i, []).append((max(0, start - before), min(n, end + after)))
         out = {}
         for i, spans in raw.items():
             spans.sort()

@@ -60,11 +60,11 @@ import bisect
 import dataclasses
 from dataclasses import dataclass
 
-import ahocorasick
 import regex
 
 from pipeline import rxcache
 from pipeline.mention import Mention, select_longest
+from pipeline.wordscan import WordScan
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
 _LETTER = regex.compile(r"[A-Za-z]")
@@ -123,6 +123,24 @@ class _Entry:
     kind: str
 
 
+class _Prefixes:
+    """The longest of a set of words that begins `text[s:e]`: one slice and lookup per length the set has,
+    longest first, not a scan of the set (the set of places has thousands of words)."""
+
+    __slots__ = ("words", "lengths")
+
+    def __init__(self, words) -> None:
+        self.words = frozenset(words)
+        self.lengths = tuple(sorted({len(w) for w in self.words}, reverse=True))
+
+    def at(self, text: str, s: int = 0, e: int | None = None) -> str | None:
+        e = len(text) if e is None else e
+        for n in self.lengths:
+            if s + n <= e and text[s:s + n] in self.words:
+                return text[s:s + n]
+        return None
+
+
 def _covered(text: str, mentions) -> bytearray:
     """1 for each character of `text` inside one of `mentions`."""
     taken = bytearray(len(text) + 1)
@@ -142,12 +160,8 @@ class EntityMatcher:
         segmenter dictionary's proper nouns, `dict_places()` its place names, `dict_orgs()` its organisations
         (read on first use);
         `listed`: the listed companies' names (`pipeline.entity.rules.read_listed`)."""
-        self.automaton = ahocorasick.Automaton()
-        for entry in e.all_entries:
-            info = _Entry(entry.norm, entry.label, entry.kind)
-            for alias in entry.aliases:
-                self.automaton.add_word(alias, (alias, info))
-        self.automaton.make_automaton()
+        self.alias_words = WordScan((alias, _Entry(entry.norm, entry.label, entry.kind))
+                                    for entry in e.all_entries for alias in entry.aliases)
         self.token_only = frozenset(e.token_only)
         self.surnames = frozenset(e.surnames)
         self.compound = tuple(e.compound_surnames)
@@ -218,6 +232,7 @@ class EntityMatcher:
         self.not_after_head = e.org_not_after_head
         self.countries = tuple(sorted(e.places.get("countries", ()), key=len, reverse=True))
         self.country_set = frozenset(self.countries)
+        self._country_at = _Prefixes(self.countries)
         self.country_org_heads = tuple(e.country_org_heads)
         # longest suffix first: 科技公司 before 公司
         self.kind_suffixes = sorted(((x, k) for k, xs in e.org_kind_suffixes.items() for x in xs),
@@ -262,6 +277,7 @@ class EntityMatcher:
         self.generic_body_after = tuple(e.generic_body_after)
         self.regional_aliases = {r: dict(m) for r, m in e.regional_aliases.items()}
         self.place_prefixes = tuple(sorted({p for p in self.places if len(p) >= 2}, key=len, reverse=True))
+        self._place_at = _Prefixes(self.place_prefixes)
         self.listed_heads = frozenset(e.listed_ambiguous_heads)
         self.not_defined = frozenset(e.defined_not_names)
         # a short name defined in brackets: (以下简称“X”), (简称X), (下称X), (“X”), (「X」 or ...)
@@ -465,7 +481,7 @@ class EntityMatcher:
 
     def _after_places(self, words: str) -> str:
         """`words` without the places that begin it, each with its 市, 省, 区 or 县 (广东省深圳市恒越 -> 恒越)."""
-        while (place := next((p for p in self.place_prefixes if words.startswith(p)), None)) is not None:
+        while (place := self._place_at.at(words)) is not None:
             words = words[len(place):].lstrip("市省区县")
         return words
 
@@ -490,7 +506,7 @@ class EntityMatcher:
         followed by Latin words only (one space may come between)."""
         if not _LETTER.match(text, e - 1):
             return False  # no Latin word at its end
-        while (place := next((p for p in self.place_prefixes if text.startswith(p, s, e)), None)) is not None:
+        while (place := self._place_at.at(text, s, e)) is not None:
             s += len(place)
         kind = next((w for w in self.latin_org_after if text.startswith(w, s, e)), None)
         if kind is None:
@@ -510,7 +526,7 @@ class EntityMatcher:
         美国|Stratoslink): the rest is a company's name, a known one or one with a word of its own before a
         company or trade ending (not 美国|通用汽车公司, common words; not 日本央行, 韩国金融委员会, 英国皇家…: a country's
         own bodies, `country_org_heads`); the whole is no name the rules or the dictionary know (美国银行)."""
-        country = next((c for c in self.countries if text.startswith(c, s, e)), None)
+        country = self._country_at.at(text, s, e)
         if country is None:
             return None
         k, whole = s + len(country), text[s:e]
@@ -621,13 +637,8 @@ class EntityMatcher:
             inside[s:e] = b"\x01" * (e - s)
         for s, _, _ in spans:
             inside[s] = 2
-        automaton = ahocorasick.Automaton()
-        for name in tagged:
-            automaton.add_word(name, name)
-        automaton.make_automaton()
         places = dict.fromkeys(tagged, 0)
-        for last, name in automaton.iter(text):
-            s, e = last - len(name) + 1, last + 1
+        for s, e, name in WordScan.of(tagged).find(text):
             # a place is the name's own span, or text no model span covers
             if (inside[s] == 2 and (e == len(text) or inside[e] != 1)) or not any(inside[s:e]):
                 places[name] += 1
@@ -946,8 +957,8 @@ class EntityMatcher:
 
     def _gazetteer(self, text, tok_at, ends) -> list[Mention]:
         out = []
-        for last, (alias, info) in self.automaton.iter(text):
-            s, e = last - len(alias) + 1, last + 1
+        for s, e, info in self.alias_words.find(text):
+            alias = text[s:e]
             if alias in self.token_only and not (s in tok_at and e in ends):
                 continue
             if alias.isascii() and not self._latin_alone(text, s, e):
@@ -968,12 +979,8 @@ class EntityMatcher:
         """The listed names the gazetteer does not already know as an alias or a place."""
         if not listed:
             return None
-        automaton = ahocorasick.Automaton()
-        for x in listed:
-            if x.form not in self.known_aliases and x.form not in self.places:
-                automaton.add_word(x.form, (x.form, x.norm, x.marked))
-        automaton.make_automaton()
-        return automaton
+        return WordScan((x.form, (x.norm, x.marked)) for x in listed
+                        if x.form not in self.known_aliases and x.form not in self.places)
 
     def _listed(self, text: str, tok_at, tok_end) -> list[Mention]:
         """Listed companies' short names (`listed_companies` in rules/entity.yaml) on token boundaries; one
@@ -981,8 +988,7 @@ class EntityMatcher:
         if self.listed is None:
             return []
         out = []
-        for last, (form, norm, marked) in self.listed.iter(text):
-            s, e = last - len(form) + 1, last + 1
+        for s, e, (norm, marked) in self.listed.find(text):
             if s not in tok_at or e not in tok_end or text[s - 1:s] == "《":
                 continue  # inside a word, or a title's first word (《雷迪克:…》)
             after = tok_at.get(e)
@@ -1959,13 +1965,8 @@ class EntityMatcher:
         names = {n: m for n, m in names.items() if len(n) >= 2}
         if not names:
             return []
-        automaton = ahocorasick.Automaton()
-        for name in names:
-            automaton.add_word(name, name)
-        automaton.make_automaton()
         out = []
-        for last, name in automaton.iter(text):
-            pos, end = last - len(name) + 1, last + 1
+        for pos, end, name in WordScan.of(names).find(text):
             if (pos in starts and end in ends) or (name.isascii() and self._latin_alone(text, pos, end)):
                 f = names[name].fields
                 out.append(self._mention("entity.propagated", pos, end, f["label"], f["norm"], f["kind"],

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import time
 
-import ahocorasick
 import regex
 
 from pipeline import rxcache
 from pipeline.errors import RulesError
 from pipeline.mention import TIMEOUT_FROM, Candidate, Context, find_candidates, trim_span
 from pipeline.resources import Rules, Strict, WordsOf
+from pipeline.wordscan import WordScan
 
 FIRST_CLASS_FROM = 6  # branches: from this many, a character-class test guards the alternation
 
@@ -71,20 +71,15 @@ def pieces_with_tries(rules: Rules, local: dict | None, where: str) -> dict[str,
 
 
 class WordFinder:
-    """Where any of a list of words occurs, in one Aho-Corasick pass (pyahocorasick): the spans of the
-    longest word ending at each place. A Latin word must stand alone (USD is not in USDT)."""
+    """Where any of a list of words occurs, in one Aho-Corasick pass (`WordScan`): every occurrence, by
+    end, longest first. A Latin word must stand alone (USD is not in USDT)."""
 
     def __init__(self, words):
-        self.automaton = ahocorasick.Automaton()
-        for w in set(words):
-            self.automaton.add_word(w, len(w))
-        self.automaton.make_automaton()
+        self.words = WordScan.of(words)
 
     def spans(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-        end = len(text) if end is None else end
         out = []
-        for last, n in self.automaton.iter(text, start, end):
-            s, e = last - n + 1, last + 1
+        for s, e, _ in self.words.find(text, start, end):
             if text[s].isascii() and text[s].isalpha() and s > 0 and text[s - 1].isascii() and text[s - 1].isalpha():
                 continue
             if text[e - 1].isascii() and text[e - 1].isalpha() and e < len(text) and text[e].isascii() \

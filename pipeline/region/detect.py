@@ -52,15 +52,15 @@ def word_signals(text: str, rules: CompiledRegion) -> list[tuple[int, int, str, 
     as 按年度 keeps the 按年 inside it from counting); a Latin word must stand alone (RM is not in CRM)."""
     kept = []
     n = len(text)
-    for end, (word, sigs) in rules.automaton.iter_long(text):
+    for start, end, sigs in rules.signal_words.find_longest(text):
         if not sigs:
             continue
-        start = end - len(word) + 1
+        word = text[start:end]
         if word[0].isascii() and start > 0 and _is_word_char(word[0]) and _is_word_char(text[start - 1]):
             continue
-        if word[-1].isascii() and end + 1 < n and _is_word_char(word[-1]) and _is_word_char(text[end + 1]):
+        if word[-1].isascii() and end < n and _is_word_char(word[-1]) and _is_word_char(text[end]):
             continue
-        kept.append((start, end + 1, word, sigs))
+        kept.append((start, end, word, sigs))
     return kept
 
 

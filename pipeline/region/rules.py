@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-import ahocorasick
 import regex
 from pydantic import Field, model_validator
 
 from pipeline import rxcache
 from pipeline.errors import RulesError
 from pipeline.resources import CompiledRules, Rules, Strict
+from pipeline.wordscan import WordScan
 
 Kind = Literal["byline", "vocabulary", "currency", "market", "institution", "place", "company", "code"]
 
@@ -93,10 +93,7 @@ class CompiledRegion(CompiledRules):
                 words.setdefault(w, []).append(s)
         for w in spec.blockers:
             words.setdefault(w, [])
-        self.automaton = ahocorasick.Automaton()
-        for w, sigs in words.items():
-            self.automaton.add_word(w, (w, tuple(sigs)))
-        self.automaton.make_automaton()
+        self.signal_words = WordScan((w, tuple(sigs)) for w, sigs in words.items())
         self.patterns_of = []
         for s in spec.signals:
             for p in s.patterns:

@@ -26,10 +26,10 @@ def is_table_row(line: str) -> bool:
 
 def _display_width(line: str) -> int:
     """Characters, with CJK counted double (as a fixed-width export lays them out)."""
-    return len(line) + len(_WIDE.findall(line))
+    return len(line) + len(_NARROW.sub("", line))  # what is left are the wide characters
 
 
-_WIDE = regex.compile(r"[^\x00-\u2e7f]")
+_NARROW = regex.compile(r"[\x00-\u2e7f]+")
 
 
 def unwrap(text: str) -> list[int]:

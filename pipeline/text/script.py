@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import Counter
+from itertools import compress
 
 import regex
 
@@ -69,7 +70,7 @@ def detect_script(text: str, simplified: str) -> str:
     # a simplified-only character counts where it was written so (not where t2s produced it)
     simp = sum(counts[ch] for ch in simp_only)
     if trad and simp_only:
-        simp -= sum(1 for a, b in zip(text, simplified) if a != b and b in simp_only)
+        simp -= sum(map(simp_only.__contains__, compress(simplified, map(operator.ne, text, simplified))))
     total = trad + simp
     if total < 3:
         return "unknown" if not _HAN.search(text) else "simplified"

@@ -149,7 +149,7 @@ def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:
     one word in between (大约下跌12%, 最多输10亿美元, 不超过每股30元)."""
     before = text[max(0, start - 8):start].rstrip(" ")
     q = _qualifier_before(before, rules)
-    if q is None:
+    if q is None and before.endswith(rules.qualifier_between):
         word = next((v for v in rules.qualifier_between if before.endswith(v)), None)
         if word:
             q = _qualifier_before(before[: len(before) - len(word)].rstrip(" "), rules)
@@ -157,6 +157,8 @@ def find_qualifier(text: str, start: int, end: int, rules: Rules) -> str | None:
 
 
 def _qualifier_before(before: str, rules: Rules) -> str | None:
+    if not before.endswith(rules.qualifier_before_words):
+        return None
     for word, q in rules.qualifier_before:
         if before.endswith(word):
             lead = before[: len(before) - len(word)]
@@ -168,6 +170,8 @@ def _qualifier_before(before: str, rules: Rules) -> str | None:
 
 def _qualifier_after(text: str, end: int, rules: Rules) -> str | None:
     after = text[end:end + 4].lstrip(" ")
+    if not after.startswith(rules.qualifier_after_words):
+        return None
     for word, q in rules.qualifier_after:
         if after.startswith(word):
             nxt = after[len(word):len(word) + 1]

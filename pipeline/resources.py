@@ -337,8 +337,18 @@ class Rules:
                       key=lambda wq: -len(wq[0]))
 
     @functools.cached_property
-    def qualifier_between(self) -> list[str]:
-        return sorted(self.qualifier.between, key=len, reverse=True)
+    def qualifier_between(self) -> tuple[str, ...]:
+        return tuple(sorted(self.qualifier.between, key=len, reverse=True))
+
+    @functools.cached_property
+    def qualifier_before_words(self) -> tuple[str, ...]:
+        """The words of `qualifier_before`: one `endswith` test rules most spans out before the loop."""
+        return tuple(w for w, _ in self.qualifier_before)
+
+    @functools.cached_property
+    def qualifier_after_words(self) -> tuple[str, ...]:
+        """The words of `qualifier_after`, for one `startswith` test."""
+        return tuple(w for w, _ in self.qualifier_after)
 
     def user_words(self) -> list[str]:
         """Words the segmenter keeps whole: what every stage asks for."""

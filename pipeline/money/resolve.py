@@ -352,9 +352,10 @@ def _per_share_and_unit(ctx: Context, start: int, end: int, rules: CompiledMoney
         if unit is not None:
             return (True, None) if "/" + unit == rules.per_share_unit else (False, unit)
     before = text[max(0, start - 5):start]
-    for u in rules.per_units_sorted:
-        if before.endswith("每" + u) and "每" + u not in rules.per_share.before:
-            return False, u
+    if "每" in before:
+        for u in rules.per_units_sorted:
+            if before.endswith("每" + u) and "每" + u not in rules.per_share.before:
+                return False, u
     return _per_share(ctx, start, end, rules), None
 
 
@@ -369,10 +370,9 @@ def _per_share(ctx: Context, start: int, end: int, rules: CompiledMoney) -> bool
     window = ctx.text[lo:start]
     if any(cue in window for cue in ps.before):
         return True
-    if any(window.rstrip().endswith(cue) for cue in ps.adjacent):
+    if window.rstrip().endswith(tuple(ps.adjacent)):
         return True
-    after = ctx.text[end:end + 3]
-    return any(after.startswith(cue) for cue in ps.after)
+    return ctx.text.startswith(tuple(ps.after), end, end + 3)
 
 
 def _mention(c: Candidate, ctx: Context, rules: CompiledMoney, start: int, end: int, low: Decimal,

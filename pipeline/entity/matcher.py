@@ -255,7 +255,8 @@ class EntityMatcher:
         self.known_aliases = frozenset(a for entry in e.all_entries if entry.label != "GPE" for a in entry.aliases)
         self.determiner_suffix = rxcache.compile(
             "[" + regex.escape(e.org_not_after_head) + "](?:" +
-            "|".join(regex.escape(x) for x in sorted(self.merge_suffixes, key=len, reverse=True)) + ")")
+            "|".join(regex.escape(x) for x in sorted(self.merge_suffixes, key=lambda x: (-len(x), x))) + ")")
+        # (a fixed order: the same pattern in every process, so its compiled form is found in the cache)
         self.latin_titles = frozenset(t for t in e.titles_before if t.isascii())
         self.title_org_not = frozenset(e.org_before_title_not)
         self.title_skip_roles = frozenset(e.org_before_title_skip_roles)

@@ -1318,7 +1318,9 @@ class EntityMatcher:
         `described_org_after`: 芯片公司沐曦宣布, 初创企业清微智能完成融资): one to three Han tokens, not only
         common words (公司员工表示, 企业就有可能获得), no stop word or role inside."""
         out = []
-        for i, (word, ws, we) in enumerate(tokens):
+        cues, report = self.described_before, self.report_before
+        for i in [i for i, t in enumerate(tokens) if t[0] in cues or t[0] in report or t[0][:1] == "据"]:
+            word, ws, we = tokens[i]
             source = word in self.report_before
             glued = None  # 据 glued by the segmenter to an unknown name after it (据恒越|精工披露)
             if not source and word[:1] == "据" and len(word) > 1 and _HAN.match(word) and self.freq(word) == 0:
@@ -1349,7 +1351,9 @@ class EntityMatcher:
         the name is left out (车|企云驰|汽车)."""
         out = []
         n = len(tokens)
-        for i, (word, _, _) in enumerate(tokens[:-2]):
+        kinds = self.kind_before
+        for i in [i for i, t in enumerate(tokens[:-2]) if t[0] in kinds or t[0][-1:] == "厂"]:
+            word = tokens[i][0]
             if not (word in self.kind_before or (word[-1:] == "厂" and (len(word) >= 2 or (
                     i > 0 and _HAN.match(tokens[i - 1][0]) and tokens[i - 1][0] not in self.org_stop)))):
                 continue
@@ -1426,9 +1430,8 @@ class EntityMatcher:
     def _orgs(self, text, tokens, tok_at) -> list[Mention]:
         out = []
         last = self.suffix_last
-        for i, (word, s, e) in enumerate(tokens):
-            if word[-1:] not in last:
-                continue
+        for i in [i for i, t in enumerate(tokens) if t[0][-1:] in last]:
+            word, s, e = tokens[i]
             suffix = next((word[-n:] for n in self.suffix_lengths if word[-n:] in self.suffix_strength), None)
             if suffix is not None:
                 strong = self.suffix_strength[suffix]

@@ -6,6 +6,8 @@ what any trained model happens to find; the last tests run the real pipeline wit
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.entity.matcher import EntityMatcher
@@ -901,3 +903,34 @@ def test_a_plant_or_site_is_no_organisation(match, text, model, want):
 def test_a_model_person_with_a_target_price_is_a_company(match):
     got = match("外资将晟鑫目标价由650元调高至820元。", [("晟鑫", "PERSON")])
     assert ("晟鑫", "ORG") in [(t, label) for t, label, *_ in got]
+
+
+@pytest.mark.parametrize("text, want", [
+    # Hong Kong's districts and areas, Taiwan's counties and districts: places of their own
+    ("该集团在屯门及将军澳各有一个物流仓。", [("屯门", "GPE", "屯门"), ("将军澳", "GPE", "将军澳")]),
+    ("新厂位于新北市土城区,明年投产。", [("新北市", "GPE", "新北"), ("土城区", "GPE", "土城")]),
+    ("苗栗县与新竹县的园区用电吃紧。", [("苗栗县", "GPE", "苗栗"), ("新竹县", "GPE", "新竹")]),
+    # a district that is also a common word counts only with 区: 淡水区, not 淡水 (fresh water)
+    ("淡水区的新盘去化不错,但淡水资源紧张。", [("淡水区", "GPE", "淡水区")]),
+    # 县长 and 区块链 are words of their own after the place
+    ("苗栗县长今日视察。", [("苗栗", "GPE", "苗栗")]),
+])
+def test_districts_and_counties_of_hong_kong_and_taiwan(match, text, want):
+    assert [(t, label, norm) for t, label, norm, *_ in match(text, None)] == want
+
+
+def test_a_plant_set_up_in_places_is_each_place(match):
+    got = match("该公司于桃园市中坜区设厂。", [("桃园市中坜区设厂", "ORG")])
+    assert [(t, label) for t, label, *_ in got] == [("桃园市", "GPE"), ("中坜区", "GPE")]
+
+
+def test_suffixes_for_a_list_of_places_that_does_not_exist_are_refused():
+    import yaml
+    from pydantic import ValidationError
+
+    from pipeline.entity.rules import EntityRules
+
+    data = yaml.safe_load((Path(__file__).resolve().parents[1] / "rules" / "entity.yaml").read_text(encoding="utf-8"))
+    data["place_suffixes_of"] = {"taiwan_aereas": ["区"]}
+    with pytest.raises(ValidationError, match="taiwan_aereas"):
+        EntityRules.model_validate(data)

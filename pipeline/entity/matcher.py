@@ -462,8 +462,11 @@ class EntityMatcher:
             if label == "ORG" and (facility := next((f for f in self.facility_words if text.endswith(f, s, e)), None)):
                 k = e - len(facility)
                 if k == s or self._tokens_are_places(s, k, tok_end, known=facility in ("厂", "工厂")):
-                    if k > s:
-                        out.append((s, k, "GPE"))  # 墨西哥|新厂, 新竹|厂: the place of a plant, no organisation
+                    places, pos = [], k
+                    while pos > s:  # 墨西哥|新厂, 新竹|厂, 桃园市|中坜区|设厂: the places of a plant, no organisation
+                        places.append((tok_end[pos][1], pos, "GPE"))
+                        pos = tok_end[pos][1]
+                    out += reversed(places)
                     continue
             if label == "ORG" and (k := self._country_before_company(text, s, e, tok_at)) is not None:
                 out.append((s, k, "GPE"))  # 德国|博腾半导体: a country next to a company is a place of its own

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 import regex
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from pipeline.errors import RulesError
 from pipeline.resources import Strict
@@ -39,6 +39,7 @@ class EntityRules(Strict):
     org_stop: list[str]
     places: dict[str, list[str]]
     place_suffixes: list[str]
+    place_suffixes_of: dict[str, list[str]] = Field(default_factory=dict)
     place_suffix_not_before: dict[str, list[str]]
     org_not_after_head: str
     org_kind_suffixes: dict[str, list[str]] = Field(default_factory=dict)
@@ -94,16 +95,24 @@ class EntityRules(Strict):
     kind_before_name: list[str] = Field(default_factory=list)
     model_org_facility_words: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _suffixes_of_known_places(self):
+        unknown = sorted(set(self.place_suffixes_of) - set(self.places))
+        if unknown:
+            raise ValueError(f"place_suffixes_of names no list of places: {', '.join(unknown)}")
+        return self
+
     @functools.cached_property
     def all_entries(self) -> tuple[EntityEntry, ...]:
         """The gazetteer entries plus one GPE entry per listed place not already in an entry (built once)."""
         known = {a for e in self.entries for a in e.aliases}
         out = list(self.entries)
-        for names in self.places.values():
+        for category, names in self.places.items():
+            suffixes = self.place_suffixes_of.get(category, self.place_suffixes)
             for name in names:
                 if name in known:
                     continue
-                aliases = [name] + [name + suffix for suffix in self.place_suffixes if name + suffix not in known]
+                aliases = [name] + [name + suffix for suffix in suffixes if name + suffix not in known]
                 out.append(EntityEntry(norm=name, label="GPE", kind="place", aliases=aliases))
                 known.update(aliases)
         return tuple(out)

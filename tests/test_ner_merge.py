@@ -934,3 +934,9 @@ def test_suffixes_for_a_list_of_places_that_does_not_exist_are_refused():
     data["place_suffixes_of"] = {"taiwan_aereas": ["区"]}
     with pytest.raises(ValidationError, match="taiwan_aereas"):
         EntityRules.model_validate(data)
+
+
+def test_a_kind_of_maker_after_places_is_a_description_and_country_variants_are_places(match):
+    got = match("南韩记忆体大厂扩大产能,肯亚与坦桑尼亚的订单增加。", [("南韩记忆体大厂", "ORG")])
+    assert [(t, label, norm) for t, label, norm, *_ in got] == [
+        ("南韩", "GPE", "南韩"), ("肯亚", "GPE", "肯亚"), ("坦桑尼亚", "GPE", "坦桑尼亚")]

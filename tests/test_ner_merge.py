@@ -940,3 +940,14 @@ def test_a_kind_of_maker_after_places_is_a_description_and_country_variants_are_
     got = match("南韩记忆体大厂扩大产能,肯亚与坦桑尼亚的订单增加。", [("南韩记忆体大厂", "ORG")])
     assert [(t, label, norm) for t, label, norm, *_ in got] == [
         ("南韩", "GPE", "南韩"), ("肯亚", "GPE", "肯亚"), ("坦桑尼亚", "GPE", "坦桑尼亚")]
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # a deal verb is never the start of a name, whatever the segmenter knows of it
+    ("外资通过渠道增持明辉电子,持股比例升至5.8%。", [("明辉", "PERSON")], [("明辉电子", "ORG")]),
+    ("港股协鑫新能源早盘大涨。", [], [("协鑫新能源", "ORG")]),
+    # words of financial news the dictionary lacks are words, not a name's parts
+    ("星岚科技大股东拟减持。", [], [("星岚科技", "ORG")]),
+])
+def test_deal_verbs_and_market_words_bound_a_suffixed_name(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

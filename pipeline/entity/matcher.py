@@ -1489,7 +1489,8 @@ class EntityMatcher:
                 in_legal_name = j == suffix_at and w in self.legal_name_words and suffix in self.legal_forms
                 if w in self.legal_name_words and not in_legal_name and suffix in self.legal_forms:
                     break  # 圣博华康投资|管理有限公司: 投资 is inside the name, which begins further back (the model's)
-                if ((w in self.org_stop and not in_legal_name) or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit()
+                if ((w in self.org_stop and not in_legal_name) or w in self.org_cut_after  # 增持|明辉电子, 港股|协鑫新能源
+                        or any(ch in _NAME_BREAK for ch in w) or w[0].isdigit()
                         or (w[0] in "年月" and j >= 2 and tokens[j - 2][0][-1:].isdigit())  # 1998|年于|同济大学
                         or w.endswith(self.titles_after)  # 周先生|大学
                         or (strong and len(w) > 1 and w[-1] in _GLUED_STOPS and self._common(w))):  # 要约|人为|汇信

@@ -94,6 +94,7 @@ class EntityRules(Strict):
     country_org_heads: list[str] = Field(default_factory=list)
     kind_before_name: list[str] = Field(default_factory=list)
     model_org_facility_words: list[str] = Field(default_factory=list)
+    common_words: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _suffixes_of_known_places(self):
@@ -118,10 +119,11 @@ class EntityRules(Strict):
         return tuple(out)
 
     def user_words(self) -> list[str]:
-        """Every gazetteer alias, title and organisation suffix: the segmenter keeps them whole (稳盛|金控, not
-        稳盛金|控以)."""
+        """Every gazetteer alias, title, organisation suffix and common word of financial news: the segmenter
+        keeps them whole (稳盛|金控, not 稳盛金|控以; 增持|明辉电子) and knows them as words."""
         words = {a for entry in self.all_entries for a in entry.aliases if not a.isascii()}
         words.update(w for w in self.titles_before if not w.isascii())
+        words.update(self.common_words)
         words.update(w for w in (*self.org_suffixes_strong, *self.org_suffixes_weak, *self.org_suffixes_industry,
                                  *self.org_suffixes_trade) if len(w) >= 2)
         return sorted(words)

@@ -951,3 +951,8 @@ def test_a_kind_of_maker_after_places_is_a_description_and_country_variants_are_
 ])
 def test_deal_verbs_and_market_words_bound_a_suffixed_name(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+@pytest.mark.parametrize("text", ["申请人诉天衡置业合同纠纷一案已审结。", "被申请人天衡置业未到庭。"])
+def test_a_party_to_a_case_is_no_part_of_the_company_named_after_it(match, text):
+    assert [(t, label) for t, label, *_ in match(text, None)] == [("天衡置业", "ORG")]

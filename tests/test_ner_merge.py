@@ -956,3 +956,10 @@ def test_deal_verbs_and_market_words_bound_a_suffixed_name(match, text, model, w
 @pytest.mark.parametrize("text", ["申请人诉天衡置业合同纠纷一案已审结。", "被申请人天衡置业未到庭。"])
 def test_a_party_to_a_case_is_no_part_of_the_company_named_after_it(match, text):
     assert [(t, label) for t, label, *_ in match(text, None)] == [("天衡置业", "ORG")]
+
+
+def test_places_building_a_plant_are_places_and_a_board_before_a_title_is_its_company(match):
+    got = match("公司将在台中大里兴建新厂,预计明年投产。", [("台中大里兴建新厂", "ORG")])
+    assert [(t, label) for t, label, *_ in got] == [("台中", "GPE"), ("大里", "GPE")]
+    got = match("星晋地产董事局主席蔡志伟预期,明年香港楼价将回升。", None)
+    assert [(t, label) for t, label, *_ in got] == [("星晋地产", "ORG"), ("蔡志伟", "PERSON"), ("香港", "GPE")]

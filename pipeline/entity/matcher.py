@@ -199,7 +199,9 @@ class EntityMatcher:
         self.acts_after = frozenset(e.org_acts_after)
         self.kind_before = frozenset(e.kind_before_name)
         self.facility_words = tuple(sorted(e.model_org_facility_words, key=len, reverse=True))
+        self.facility_verbs = tuple(sorted(e.model_org_facility_verbs, key=lambda v: (-len(v), v)))
         self.place_name_max_freq = e.place_name_max_freq
+        self.place_name_not_ends = tuple(e.place_name_not_ends)
         self.suffix_not_before = {k: tuple(v) for k, v in e.suffix_not_before.items()}
         self.report_after = frozenset(e.report_source_after)
         self.index_words = tuple(e.model_org_index_words)
@@ -461,6 +463,9 @@ class EntityMatcher:
                 continue  # 咨询公司BCG, 公司GMP: a kind of organisation and a Latin word; the rules read the name
             if label == "ORG" and (facility := next((f for f in self.facility_words if text.endswith(f, s, e)), None)):
                 k = e - len(facility)
+                verb = next((v for v in self.facility_verbs if text.endswith(v, s, k)), None)
+                if verb is not None and k - len(verb) > s and k - len(verb) in tok_end:
+                    k -= len(verb)  # 台中|大里|兴建|新厂: places, building a plant
                 if k == s or self._tokens_are_places(s, k, tok_end, known=facility in ("厂", "工厂")):
                     places, pos = [], k
                     while pos > s:  # 墨西哥|新厂, 新竹|厂, 桃园市|中坜区|设厂: the places of a plant, no organisation
@@ -1415,6 +1420,9 @@ class EntityMatcher:
                 and self._common(parts[0])):
             e += len(parts[0]) + 1  # 设计|厂瑞仑|科技董事长: a kind word and a character glued to the name
             parts = [parts[1][1:]] + parts[2:]
+        if len(parts) >= 2 and parts[-1] in self.org_organs:
+            pos -= len(parts[-1])  # 星晋地产董事局|主席: the company's board is no organisation of its own
+            parts = parts[:-1]
         if not parts or not 2 <= pos - e <= 10:
             return None
         if any(p in self.generic_heads or p in self.title_org_not or self.title_rx.fullmatch(p) for p in parts):
@@ -1679,7 +1687,8 @@ class EntityMatcher:
                     end, nxt = nxt[2], tok_at.get(nxt[2])
                 if (2 <= len(word) <= 3 and _HAN.match(word) and self.freq(word) <= self.place_name_max_freq
                         and word not in self.described_before and word not in self.generic_heads
-                        and not word.endswith(self.generic_nouns) and word not in self.places
+                        and not word.endswith(self.generic_nouns) and not word.endswith(self.place_name_not_ends)
+                        and word not in self.places
                         and word not in self._dict_places() and nxt is not None
                         and (nxt[0] in self.described_after or text.startswith(self.person_not_before, end)
                              or self._company_cue(text, end))):

@@ -90,10 +90,12 @@ class EntityRules(Strict):
     legal_form_brackets: list[str] = Field(default_factory=list)
     org_acts_after: list[str] = Field(default_factory=list)
     place_name_max_freq: int = 0
+    place_name_not_ends: list[str] = Field(default_factory=list)
     suffix_not_before: dict[str, list[str]] = Field(default_factory=dict)
     country_org_heads: list[str] = Field(default_factory=list)
     kind_before_name: list[str] = Field(default_factory=list)
     model_org_facility_words: list[str] = Field(default_factory=list)
+    model_org_facility_verbs: list[str] = Field(default_factory=list)
     common_words: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -963,3 +963,13 @@ def test_places_building_a_plant_are_places_and_a_board_before_a_title_is_its_co
     assert [(t, label) for t, label, *_ in got] == [("台中", "GPE"), ("大里", "GPE")]
     got = match("星晋地产董事局主席蔡志伟预期,明年香港楼价将回升。", None)
     assert [(t, label) for t, label, *_ in got] == [("星晋地产", "ORG"), ("蔡志伟", "PERSON"), ("香港", "GPE")]
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # a verb of taking or leaving a post is no part of the company after it, nor a time word of one before it
+    ("欧阳志明辞任永灏控股有限公司执行董事。", [("欧阳志明", "PERSON"), ("永灏控股有限公司", "ORG")],
+     [("欧阳志明", "PERSON"), ("永灏控股有限公司", "ORG")]),
+    ("泰丰环球全日升3%。", [("泰丰环球全日", "ORG")], [("泰丰环球", "ORG")]),
+])
+def test_posts_and_time_words_bound_a_model_organisation(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

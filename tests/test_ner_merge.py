@@ -973,3 +973,10 @@ def test_places_building_a_plant_are_places_and_a_board_before_a_title_is_its_co
 ])
 def test_posts_and_time_words_bound_a_model_organisation(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+def test_a_filings_reference_phrase_and_a_department_are_no_part_of_the_company(match):
+    got = match("兹提述浩朗国际控股有限公司日期为三月一日的公告。", [("浩朗国际控股有限公司", "ORG")])
+    assert [(t, label) for t, label, *_ in got] == [("浩朗国际控股有限公司", "ORG")]
+    got = match("朔方电气证券部人士表示。", [("朔方电气证券部", "ORG")])
+    assert [(t, label) for t, label, *_ in got] == [("朔方电气", "ORG")]

@@ -980,3 +980,8 @@ def test_a_filings_reference_phrase_and_a_department_are_no_part_of_the_company(
     assert [(t, label) for t, label, *_ in got] == [("浩朗国际控股有限公司", "ORG")]
     got = match("朔方电气证券部人士表示。", [("朔方电气证券部", "ORG")])
     assert [(t, label) for t, label, *_ in got] == [("朔方电气", "ORG")]
+
+
+def test_a_model_person_starts_after_a_verb_or_function_word(match):
+    got = match("外资则买超霖宸与晟鑫。", [("买超霖宸", "PERSON")])
+    assert [t for t, *_ in got][:1] == ["霖宸"]

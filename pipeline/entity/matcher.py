@@ -18,7 +18,7 @@ Overlaps among the rules are resolved longest first; 阿里云 is one organisati
 
 The merge policy, model against rules (`merge_model`; each case has a test in tests/test_ner_merge.py):
 0. A model organisation that begins with a market, category or function word (`model_org_cut_after`:
-   据, 港股, 概念, 方面) starts after it, and one that runs on into a time word (`model_org_cut_before`: 上半年,
+   据, 港股, 概念, 方面) starts after it (so does a model person: 买超|霖宸), and one that runs on into a time word (`model_org_cut_before`: 上半年,
    二季度, 今日) ends before it. Model spans the records never take: one character, except a place
    in `gpe_abbreviations`, or in `gpe_abbreviations_paired` next to another such place (中日, 赣、粤) (中美,
    访华: the norm is the full name, 中国, 美国); no Han character (the training data has almost no Latin names: Kimi, ESG, Cloud; the
@@ -774,7 +774,13 @@ class EntityMatcher:
         it (据河钢集团 -> 河钢集团, 港股协鑫新能源 -> 协鑫新能源, 机器人概念远大智能 -> 远大智能): the last such
         whole token inside the span, with two characters or more left after it. One that ends in a company's
         organ (`model_org_organs`: 董事会, 股东大会) ends before it, and one that ends two characters or more
-        inside a title (of one token or more) before it."""
+        inside a title (of one token or more) before it. A model person that begins with such a word starts
+        after it too (买超|霖宸)."""
+        if label == "PERSON":
+            tok = tok_at.get(s)
+            if tok is not None and tok[0] in self.org_cut_after and e - tok[2] >= 2:
+                s = tok[2]
+            return s, e, label
         if label != "ORG":
             return s, e, label
         organ = next((w for w in self.org_organs if text.endswith(w, s, e)), None)

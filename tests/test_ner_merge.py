@@ -985,3 +985,8 @@ def test_a_filings_reference_phrase_and_a_department_are_no_part_of_the_company(
 def test_a_model_person_starts_after_a_verb_or_function_word(match):
     got = match("外资则买超霖宸与晟鑫。", [("买超霖宸", "PERSON")])
     assert [t for t, *_ in got][:1] == ["霖宸"]
+
+
+def test_places_before_their_own_government_are_one_organisation(match):
+    got = match("广东省深圳市南山区政府表示支持。", [("广东省", "GPE"), ("深圳市", "GPE"), ("南山区政府", "ORG")])
+    assert [(t, label) for t, label, *_ in got] == [("广东省深圳市南山区政府", "ORG")]

@@ -50,8 +50,8 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
 Then aliases and propagation run over rules and model together: `Kimi(月之暗面)` after a model-found
 月之暗面 makes Kimi its alias, and a name the model found once is found at its other occurrences
 (`entity.propagated`). Names listed with 、 are of one kind (`_coordinated`): in a list with two or more
-organisations and no known person or place, the model's people and places are organisations. Last, places right before a registered name (ending in a legal form: 有限公司) join it
-(广州白云山天心制药股份有限公司), and a Latin name listed with an organisation is one (微软、Anthropic).
+organisations and no known person or place, the model's people and places are organisations. Last, places right before a registered name (ending in a legal form: 有限公司) or their own
+government (人民政府, 政府) join it (广州白云山天心制药股份有限公司, 广东省深圳市南山区政府), and a Latin name listed with an organisation is one (微软、Anthropic).
 """
 
 from __future__ import annotations
@@ -202,6 +202,7 @@ class EntityMatcher:
         self.facility_verbs = tuple(sorted(e.model_org_facility_verbs, key=lambda v: (-len(v), v)))
         self.place_name_max_freq = e.place_name_max_freq
         self.place_name_not_ends = tuple(e.place_name_not_ends)
+        self.place_government_endings = tuple(e.place_government_endings)
         self.suffix_not_before = {k: tuple(v) for k, v in e.suffix_not_before.items()}
         self.report_after = frozenset(e.report_source_after)
         self.index_words = tuple(e.model_org_index_words)
@@ -945,12 +946,15 @@ class EntityMatcher:
         return out
 
     def _registered(self, text: str, chosen: list[Mention]) -> list[Mention]:
-        """Places right before an organisation's registered name (one ending in a legal form: 有限公司) are part
-        of it (广州白云山天心制药股份有限公司: the place it is registered in begins the name)."""
+        """Places right before an organisation's registered name (one ending in a legal form: 有限公司) or a
+        place's own government (`place_government_endings`: 人民政府, 政府) are part of it
+        (广州白云山天心制药股份有限公司: the place it is registered in begins the name; 杭州市|余杭区人民政府,
+        广东省|深圳市|南山区政府: the government of the places named)."""
         out: list[Mention] = []
         for m in chosen:
             f = m.fields
-            if f["label"] == "ORG" and text.endswith(self.legal_forms, m.start, m.end):
+            if f["label"] == "ORG" and (text.endswith(self.legal_forms, m.start, m.end)
+                                         or text.endswith(self.place_government_endings, m.start, m.end)):
                 s = m.start
                 while out and out[-1].end == s and out[-1].fields["label"] == "GPE":
                     s = out.pop().start

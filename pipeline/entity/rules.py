@@ -91,6 +91,7 @@ class EntityRules(Strict):
     org_acts_after: list[str] = Field(default_factory=list)
     place_name_max_freq: int = 0
     place_name_not_ends: list[str] = Field(default_factory=list)
+    place_government_endings: list[str] = Field(default_factory=list)
     suffix_not_before: dict[str, list[str]] = Field(default_factory=dict)
     country_org_heads: list[str] = Field(default_factory=list)
     kind_before_name: list[str] = Field(default_factory=list)

@@ -50,8 +50,10 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
 Then aliases and propagation run over rules and model together: `Kimi(月之暗面)` after a model-found
 月之暗面 makes Kimi its alias, and a name the model found once is found at its other occurrences
 (`entity.propagated`). Names listed with 、 are of one kind (`_coordinated`): in a list with two or more
-organisations and no known person or place, the model's people and places are organisations. Last, places right before a registered name (ending in a legal form: 有限公司) or their own
-government (人民政府, 政府) join it (广州白云山天心制药股份有限公司, 广东省深圳市南山区政府), and a Latin name listed with an organisation is one (微软、Anthropic).
+organisations and no known person or place, the model's people and places are organisations. Last, places right
+before a registered name (ending in a legal form: 有限公司) or their own government (人民政府, 政府) join it
+(广州白云山天心制药股份有限公司, 广东省深圳市南山区政府), and a Latin name listed with an organisation is one
+(微软、Anthropic).
 """
 
 from __future__ import annotations

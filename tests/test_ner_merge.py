@@ -990,3 +990,12 @@ def test_a_model_person_starts_after_a_verb_or_function_word(match):
 def test_places_before_their_own_government_are_one_organisation(match):
     got = match("广东省深圳市南山区政府表示支持。", [("广东省", "GPE"), ("深圳市", "GPE"), ("南山区政府", "ORG")])
     assert [(t, label) for t, label, *_ in got] == [("广东省深圳市南山区政府", "ORG")]
+
+
+@pytest.mark.parametrize("text, want", [
+    ("台北地院判决公司败诉。", [("台北地院", "ORG", "court")]),
+    ("上海市高院驳回上诉。", [("上海市高院", "ORG", "court")]),
+    ("北京市政府发布通知。", [("北京市政府", "ORG", "regulator")]),
+])
+def test_a_court_or_government_named_by_its_places(match, text, want):
+    assert [(t, label, kind) for t, label, _, kind, _ in match(text, None)] == want

@@ -1626,8 +1626,9 @@ class EntityMatcher:
 
     def _place_headed(self, text, tokens, i, head, suffix) -> Mention | None:
         """An organisation named by the places before its suffix (`org_suffixes_place_headed`: 北京市政府,
-        浙江省杭州市人民政府, 美国政府): the places right before it, and nothing else (指出中国政府 is 中国政府;
-        临时政府, 地方政府 and 克林顿政府 are no organisation by this rule)."""
+        浙江省杭州市人民政府, 美国政府, 台北地院): the places right before it, and nothing else (指出中国政府 is 中国政府;
+        临时政府, 地方政府 and 克林顿政府 are no organisation by this rule). Its kind is the one its ending says
+        (`org_kind_suffixes`: a government is a regulator, a court a court)."""
         word, s, e = tokens[i]
         if head and head not in self.places:
             return None
@@ -1637,7 +1638,8 @@ class EntityMatcher:
             start = tokens[j][1]
         if start == e - len(suffix):
             return None  # no place at all
-        return self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "regulator")
+        kind = next((k for x, k in self.kind_suffixes if text.endswith(x, start, e)), "regulator")
+        return self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), kind)
 
     # aliases and propagation --------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The data recipe: which files, how their labels map to ours, normalisation, the dev split.
 
-Files: `/work/shared/data/ner/*.jsonl` (override with ZHNEWS_NER_DATA). Our labels: PERSON, ORG, GPE
+Files: `../shared/data/ner/*.jsonl`, beside the repository (override with ZHNEWS_NER_DATA). Our labels: PERSON, ORG, GPE
 (the sources' LOC and GPE are both GPE). Each sentence becomes a `Sentence`: normalised text, hard
 entities, and *masked* regions whose tags are only partly known (the partial-label CRF sums over every
 tagging the region allows; the CRF baseline and the scorer ignore them).
@@ -49,7 +49,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATA_DIR = Path(os.environ.get("ZHNEWS_NER_DATA", "/work/shared/data/ner"))
+# ../shared beside the repository, as the README's set-up has it; the machines' usual place otherwise
+_BESIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ner"
+DATA_DIR = Path(os.environ.get("ZHNEWS_NER_DATA") or (_BESIDE if _BESIDE.is_dir() else "/work/shared/data/ner"))
 FILES = {
     "msra": "msra_train_part.jsonl",
     "pd98": "pd98_dev.jsonl",

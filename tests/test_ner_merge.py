@@ -893,8 +893,11 @@ def test_a_name_after_the_kind_of_company_it_is(rule_entities, text, want):
     ("总经理强调,墨西哥新厂明年投产。", [("墨西哥新厂", "ORG")], [("墨西哥", "GPE")]),
     ("新竹厂产能将扩充三成。", [("新竹厂", "ORG")], [("新竹", "GPE")]),
     ("鞋业代工厂丰岳的新厂已开始试产。", [("新厂", "ORG")], [("丰岳", "ORG")]),
-    # a factory's own name, and a company's new headquarters, stay
+    # a factory's own name stays
     ("波拉尔厂研制了一种新产品。", [("波拉尔厂", "ORG")], [("波拉尔厂", "ORG")]),
+    # a company's plant or seat after its name: the company
+    ("嵘泰物流新厂明年投产。", [("嵘泰物流新厂", "ORG")], [("嵘泰物流", "ORG")]),
+    ("岚图集团新总部位于武汉。", [("岚图集团新总部", "ORG")], [("岚图集团", "ORG"), ("武汉", "GPE")]),
 ])
 def test_a_plant_or_site_is_no_organisation(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
@@ -999,3 +1002,15 @@ def test_places_before_their_own_government_are_one_organisation(match):
 ])
 def test_a_court_or_government_named_by_its_places(match, text, want):
     assert [(t, label, kind) for t, label, _, kind, _ in match(text, None)] == want
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # two companies the model read as one: each is a name, and what they formed is no part of either
+    ("嘉峰置业及港灏地产合组财团,投得该地皮。", [("嘉峰置业及港灏地产合组财团", "ORG")],
+     [("嘉峰置业", "ORG"), ("港灏地产", "ORG")]),
+    ("嵘泰科技和博川物流签订合作协议。", [("嵘泰科技和博川物流", "ORG")], [("嵘泰科技", "ORG"), ("博川物流", "ORG")]),
+    # a name with 与 in it whose first part is no company stays whole
+    ("北方与南方研究会发布报告。", [("北方与南方研究会", "ORG")], [("北方与南方研究会", "ORG")]),
+])
+def test_two_companies_joined_in_one_model_span_are_two_names(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

@@ -73,6 +73,7 @@ _LETTER = regex.compile(r"[A-Za-z]")
 _SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a company's name
 _SEAT_END = regex.compile(r"\(\p{Han}{2,4}\)$")
 _HAN = regex.compile(r"^\p{Han}+$")
+_JOINS = frozenset("及与和、")
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
 _PERSON_NAME = regex.compile(r"^\p{Han}+(?:[·•]\p{Han}+)*$")  # 王育林, 伊丽莎白·泰勒
@@ -476,6 +477,12 @@ class EntityMatcher:
                         pos = tok_end[pos][1]
                     out += reversed(places)
                     continue
+                if k in tok_end and k - s >= 4 and (text[s:k] in self.known_aliases or text.endswith(
+                        self.country_company_endings, s, k)):
+                    e = k  # 联想集团|新总部, 博川物流|新厂: the company's plant or seat, after its name
+            if label == "ORG" and (pair := self._two_companies(text, s, e)) is not None:
+                out.append((s, pair[0], "ORG"))  # 嘉峰置业|及|港灏地产(合组财团): two companies, each a name
+                s, e = pair[0] + 1, pair[1]
             if label == "ORG" and (k := self._country_before_company(text, s, e, tok_at)) is not None:
                 out.append((s, k, "GPE"))  # 德国|博腾半导体: a country next to a company is a place of its own
                 s = k
@@ -532,6 +539,27 @@ class EntityMatcher:
         words = self._words(s, e, tok_end)
         return sum(map(len, words)) == e - s and all(
             w in self.places or (not known and w in self._dict_places()) for w in words)
+
+    def _two_companies(self, text: str, s: int, e: int) -> tuple[int, int] | None:
+        """Where a model organisation joins two companies with 及, 与, 和 or 、 (嘉峰置业及港灏地产合组财团): the
+        joining character's place and the second one's end, each a known name or a name with a company or trade
+        ending and two characters of its own before it; the second ends at its last such ending (合组财团 is
+        what the two did, no part of a name). None where either side is no company (中国与全球化智库)."""
+        for j in range(s + 2, e - 2):
+            if text[j] not in _JOINS:
+                continue
+            if not (text[s:j] in self.known_aliases or self._ends_as_company(text[s:j])):
+                continue
+            r = next((r for r in range(e, j + 3, -1) if text[j + 1:r] in self.known_aliases
+                      or self._ends_as_company(text[j + 1:r])), None)
+            if r is not None:
+                return j, r
+        return None
+
+    def _ends_as_company(self, name: str) -> bool:
+        """`name` ends with a company's kind or a trade word, after two characters of its own (港灏|地产)."""
+        return _HAN.fullmatch(name) is not None and any(
+            name.endswith(x) and len(name) - len(x) >= 2 for x in self.country_company_endings)
 
     def _country_before_company(self, text: str, s: int, e: int, tok_at) -> int | None:
         """Where the company begins in a model organisation that a country begins (韩国|世远电子, 挪威|卡斯柏能源,

@@ -1014,3 +1014,14 @@ def test_a_court_or_government_named_by_its_places(match, text, want):
 ])
 def test_two_companies_joined_in_one_model_span_are_two_names(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # an official's title the model took in at the end of an organisation is no part of its name
+    ("金管会主委表示将研议。", [("金管会主委", "ORG")], [("金管会", "ORG")]),
+    ("该市投资促进局副局长介绍了情况。", [("投资促进局副局长", "ORG")], [("投资促进局", "ORG")]),
+    # a body's organ is: 党委 is no title
+    ("徐州矿务局党委专门开展活动。", [("徐州矿务局党委", "ORG")], [("徐州矿务局党委", "ORG")]),
+])
+def test_a_title_at_the_end_of_a_model_organisation_is_cut_off(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

@@ -171,7 +171,10 @@ class EntityMatcher:
         self.title_rx = rxcache.compile(
             r"(?:" + "|".join(regex.escape(t) for t in sorted(e.titles_before, key=len, reverse=True)) + r")\s?")
         self.role_rx = rxcache.compile("|".join(regex.escape(t) for t in sorted(
-            [t for t in e.titles_before if not t.isascii()] + list(e.org_roles_after), key=len, reverse=True)))
+            {t for t in e.titles_before if not t.isascii()} | set(e.org_roles_after) | set(e.official_titles),
+            key=lambda t: (-len(t), t))))
+        # a title a model organisation may have taken in at its end (金管会|主委): no organ (徐州矿务局|党委)
+        self.end_titles = frozenset(t for t in e.titles_before if not t.isascii()) | frozenset(e.official_titles)
         self.honorific_rx = rxcache.compile("|".join(regex.escape(t) for t in e.titles_after))
         self.titles_after = tuple(e.titles_after)
         self.byline_rx = rxcache.compile(
@@ -821,9 +824,10 @@ class EntityMatcher:
         while pos < e:
             tok = tok_at.get(pos)
             role = self.role_rx.match(text, pos) if tok is not None and pos - s >= 2 and e - pos >= 2 else None
-            if role is not None and role.end() > e:
+            if role is not None and (role.end() > e or (role.end() == e and e in tok_at and role.group() in self.end_titles)):
                 # 中国国民党荣誉|主席, 华夏基金基金|经理: the model stopped inside a title (one token or more), which
-                # ends the name before it (not one character into it: 能矿部|长, 北分行|长 end in the body's own 部, 行)
+                # ends the name before it (not one character into it: 能矿部|长, 北分行|长 end in the body's own 部, 行);
+                # and a title the model took in at the end, whole tokens (金管会|主委表示) is no part of it either
                 e = pos
                 break
             if tok is None or tok[2] > e:

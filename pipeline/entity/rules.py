@@ -55,6 +55,7 @@ class EntityRules(Strict):
     org_unit_suffixes: list[str] = Field(default_factory=list)
     org_branch_units: list[str] = Field(default_factory=list)
     org_roles_after: list[str] = Field(default_factory=list)
+    official_titles: list[str] = Field(default_factory=list)
     model_org_cut_after: list[str] = Field(default_factory=list)
     model_org_cut_before: list[str] = Field(default_factory=list)
     model_org_organs: list[str] = Field(default_factory=list)

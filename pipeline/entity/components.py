@@ -146,11 +146,14 @@ class SegmenterTokenizer:
         return make_doc(self.vocab, self.segmenter.tokens(text))
 
 
+_WORD = operator.itemgetter(0)
+
+
 def make_doc(vocab, tokens: list[tuple[str, int, int]], regions: list[tuple[int, int]] | None = None) -> Doc:
     """A spaCy Doc from tokens that rebuild the text (whitespace runs are tokens of their own); the
     tokens ride along in `doc.user_data` so components need not walk the Doc to find offsets, and so do
     the `regions` the model tags (None: all of the text)."""
-    words = [w for w, _, _ in tokens]
+    words = list(map(_WORD, tokens))
     doc = Doc(vocab, words=words, spaces=[False] * len(words))
     doc.user_data["zh_tokens"] = tokens
     doc.user_data["zh_text"] = "".join(words)

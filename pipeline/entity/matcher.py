@@ -61,6 +61,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import itemgetter
 
 import regex
 
@@ -74,6 +76,15 @@ _SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a compan
 _SEAT_END = regex.compile(r"\(\p{Han}{2,4}\)$")
 _HAN = regex.compile(r"^\p{Han}+$")
 _JOINS = frozenset("及与和、")
+_WORD, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)  # a token's word, start and end
+_FIRST, _LAST = itemgetter(0), itemgetter(-1)  # a word's first and last character
+
+
+def _where(items, test) -> list[int]:
+    """The indices of `items` that `test` holds for; with a C predicate (a set's `__contains__`, a string's
+    `__eq__`) and an iterator of C calls (`map(_LAST, words)`), the loop runs in C: the rules scan every token
+    of an article this way."""
+    return list(compress(count(), map(test, items)))
 _HAN_CHAR = regex.compile(r"\p{Han}")
 _TRAILING_LATIN = regex.compile(r"[A-Za-z0-9]+$")
 _PERSON_NAME = regex.compile(r"^\p{Han}+(?:[·•]\p{Han}+)*$")  # 王育林, 伊丽莎白·泰勒
@@ -201,6 +212,7 @@ class EntityMatcher:
         self.described_before = frozenset(e.described_org_before)
         self.described_after = frozenset(e.described_org_after)
         self.report_before = frozenset(e.report_source_before)
+        self.described_or_report = self.described_before | self.report_before
         self.legal_brackets = frozenset(e.legal_form_brackets)
         self.acts_after = frozenset(e.org_acts_after)
         self.kind_before = frozenset(e.kind_before_name)
@@ -303,17 +315,18 @@ class EntityMatcher:
     def __call__(self, text: str, tokens: list[tuple[str, int, int]], model_spans=None) -> list[Mention]:
         """The entities of `text`: the rules' and, merged with them, `model_spans` ((start, end, label)
         from the trained model)."""
-        tok_at = {t[1]: t for t in tokens}
-        tok_end = {t[2]: t for t in tokens}
+        tok_at = dict(zip(map(_START, tokens), tokens))
+        tok_end = dict(zip(map(_END, tokens), tokens))
         starts, ends = tok_at.keys(), tok_end.keys()
+        words = list(map(_WORD, tokens))
         gazetteer = self._inside_words(self._gazetteer(text, tok_at, ends), tokens)
-        orgs = self._not_swallowing(text, self._orgs(text, tokens, tok_at), gazetteer)
+        orgs = self._not_swallowing(text, self._orgs(text, tokens, tok_at, words), gazetteer)
         listed = self._listed(text, tok_at, tok_end)
         listed += self._coded_names(text, tok_end, {m.end for m in gazetteer + listed if m.fields["label"] == "ORG"})
         latin, latin_rest = self._latin_names(text)
         chosen = self._branches(text, select_longest(
-            gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens)
-            + self._kind_then_name(text, tokens)))
+            gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens, words)
+            + self._kind_then_name(text, tokens, words)))
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
@@ -1365,13 +1378,13 @@ class EntityMatcher:
             out.append(self._person("entity.byline", text, s, e))
         return out
 
-    def _described(self, tokens) -> list[Mention]:
+    def _described(self, tokens, words: list[str]) -> list[Mention]:
         """A name between a word that describes a company and a word of what it did (`described_org_before`,
         `described_org_after`: 芯片公司沐曦宣布, 初创企业清微智能完成融资): one to three Han tokens, not only
         common words (公司员工表示, 企业就有可能获得), no stop word or role inside."""
         out = []
-        cues, report = self.described_before, self.report_before
-        for i in [i for i, t in enumerate(tokens) if t[0] in cues or t[0] in report or t[0][:1] == "据"]:
+        for i in sorted({*_where(words, self.described_or_report.__contains__),
+                         *_where(map(_FIRST, words), "据".__eq__)}):
             word, ws, we = tokens[i]
             source = word in self.report_before
             glued = None  # 据 glued by the segmenter to an unknown name after it (据恒越|精工披露)
@@ -1394,7 +1407,7 @@ class EntityMatcher:
                 break
         return out
 
-    def _kind_then_name(self, text: str, tokens) -> list[Mention]:
+    def _kind_then_name(self, text: str, tokens, words: list[str]) -> list[Mention]:
         """A name right after a word of the kind of company it is and where it ends (`kind_before_name`, or a
         word ending in 厂 after another word: 被动元件厂钰仑今日, 探针卡厂晶崴半导体与,
         ODM大厂纬岳第三季, 数控厂商北方精机达成): one to three Han tokens, with a word of their own (none
@@ -1404,7 +1417,7 @@ class EntityMatcher:
         out = []
         n = len(tokens)
         kinds = self.kind_before
-        for i in [i for i, t in enumerate(tokens[:-2]) if t[0] in kinds or t[0][-1:] == "厂"]:
+        for i in sorted({*_where(words[:-2], kinds.__contains__), *_where(map(_LAST, words[:-2]), "厂".__eq__)}):
             word = tokens[i][0]
             if not (word in self.kind_before or (word[-1:] == "厂" and (len(word) >= 2 or (
                     i > 0 and _HAN.match(tokens[i - 1][0]) and tokens[i - 1][0] not in self.org_stop)))):
@@ -1482,10 +1495,9 @@ class EntityMatcher:
 
     # organisations by suffix ------------------------------------------------------------------------
 
-    def _orgs(self, text, tokens, tok_at) -> list[Mention]:
+    def _orgs(self, text, tokens, tok_at, words: list[str]) -> list[Mention]:
         out = []
-        last = self.suffix_last
-        for i in [i for i, t in enumerate(tokens) if t[0][-1:] in last]:
+        for i in _where(map(_LAST, words), self.suffix_last.__contains__):
             word, s, e = tokens[i]
             suffix = next((word[-n:] for n in self.suffix_lengths if word[-n:] in self.suffix_strength), None)
             if suffix is not None:

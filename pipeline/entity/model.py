@@ -33,6 +33,7 @@ import functools
 import json
 import re
 import unicodedata
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +51,7 @@ _CP_LIMIT = 0x110000
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _SENT_END = re.compile(r"[。！？；!?;\n]+")
 _SOFT_BREAK = set(",，、 :：")
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)  # of a (start, end) or (word, start, end)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -232,8 +234,8 @@ class Featurizer:
         7,8,9 B/M/E of four or more."""
         if not tokens:
             return np.ones(n, dtype=np.int64)
-        st = np.fromiter((t[1] for t in tokens), dtype=np.int64, count=len(tokens))
-        en = np.fromiter((t[2] for t in tokens), dtype=np.int64, count=len(tokens))
+        st = np.fromiter(map(_SECOND, tokens), dtype=np.int64, count=len(tokens))
+        en = np.fromiter(map(_THIRD, tokens), dtype=np.int64, count=len(tokens))
         ln = en - st
         tok = np.repeat(np.arange(len(tokens)), ln)
         if len(tok) != n:
@@ -301,8 +303,8 @@ class Featurizer:
         n = len(text)
         cp = self.codepoints(text)
         cpf = self.fold(cp)
-        starts = np.fromiter((c[0] for c in chunks), dtype=np.int64, count=len(chunks))
-        ends = np.fromiter((c[1] for c in chunks), dtype=np.int64, count=len(chunks))
+        starts = np.fromiter(map(_FIRST, chunks), dtype=np.int64, count=len(chunks))
+        ends = np.fromiter(map(_SECOND, chunks), dtype=np.int64, count=len(chunks))
         zeros = np.zeros(n, dtype=np.int64)
         f = {"char": self.char_ids(cpf)}
         if self.use["bigram"]:
@@ -560,7 +562,7 @@ class NerModel:
     def _run(self, f, chunks, confidence) -> list[tuple[int, int, str, float]]:
         if self.radius is not None:
             return self._run_packed(f, chunks, confidence)
-        starts_all = np.fromiter((c[0] for c in chunks), dtype=np.int64, count=len(chunks))
+        starts_all = np.fromiter(map(_FIRST, chunks), dtype=np.int64, count=len(chunks))
         lengths = np.fromiter((c[1] - c[0] for c in chunks), dtype=np.int64, count=len(chunks))
         out = []
         for idx in self._batches(lengths):

@@ -78,6 +78,8 @@ def test_reprocess_sqlite_and_jsonl_is_idempotent(prefect_harness, tmp_path):
     jsonl, db = tmp_path / "out" / "records.jsonl", f"sqlite:///{tmp_path}/out/zhnews.db"
     summary = flows.reprocess(str(CORPUS), jsonl=str(jsonl), db=db, batch_size=2)
     assert summary["articles"] == 5 and summary["records"] == 5 and summary["errors"] == 0
+    # the run closed its connections: SQLite folded its write-ahead log back into the database file
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["records.jsonl", "zhnews.db"]
     assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 5
     first = (count(db), count(db, mentions))
     flows.reprocess(str(CORPUS), jsonl=str(jsonl), db=db, batch_size=3)  # replaced in place

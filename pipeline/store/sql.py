@@ -400,6 +400,9 @@ class SqlSink:
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(
                 state=state, finished_at=datetime.now(timezone.utc), articles=articles, records=records,
                 errors=errors, manifest=manifest))
+        # the run's last write: close the pool, so that SQLite checkpoints its write-ahead log and removes the
+        # -wal and -shm files beside the database (the engine opens a new pool if it is used again)
+        self.engine.dispose()
 
     def known_ids(self, fingerprint: str | None = None) -> set[str]:
         """Content hashes of the files already stored by these rules and model (`fingerprint`; None: by

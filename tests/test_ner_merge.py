@@ -131,6 +131,8 @@ def test_generic_and_descriptive_organisations_are_not_names(match):
     assert match(text, spans) == []
     # a name has a word of its own: 托塔尔公司 stays
     assert [t for t, *_ in match("托塔尔公司宣布。", [("托塔尔公司", "ORG")])] == ["托塔尔公司"]
+    # and so has a foreign name the dictionary files as a place the rules do not know (华纳 of 华纳兄弟公司)
+    assert [t for t, *_ in match("华纳兄弟公司将片场改造。", [("华纳兄弟公司", "ORG")])] == ["华纳兄弟公司"]
 
 
 def test_places_and_a_strong_suffix_name_an_institution_of_that_place(match):

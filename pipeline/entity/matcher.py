@@ -749,8 +749,10 @@ class EntityMatcher:
             if word in self.known_aliases or not (self.freq(word) > 0 or word in self.generic_latin
                                                    or word in self.places or word.isdigit()):
                 return False
-            if word not in self.places and word in self._proper():
-                return False  # a word the dictionary knows as a name (西门子公司, 迪斯尼公司)
+            if word not in self.places and (word in self._proper() or word in self._dict_places()):
+                # a word the dictionary knows as a name (西门子公司, 迪斯尼公司), or as a place the rules do not
+                # know, most often a foreign name (华纳|兄弟公司: 华纳 is a place to the dictionary)
+                return False
             pos = tok[2]
         return True
 

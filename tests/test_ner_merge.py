@@ -19,8 +19,11 @@ from pipeline.text.segment import load_segmenter
 def match():
     rules = load_rules()
     segmenter = load_segmenter(rules)
+    # as the pipeline's component builds it (pipeline.entity.components), with the dictionary's places and
+    # organisations; the listed companies are left out, so that these tests hold whatever that list holds
     matcher = EntityMatcher(rules.entity, freq=lambda w: segmenter.tokenizer.FREQ.get(w, 0),
-                            proper=lambda: segmenter.proper_nouns)
+                            proper=lambda: segmenter.proper_nouns, dict_places=lambda: segmenter.place_nouns,
+                            dict_orgs=lambda: segmenter.org_nouns)
 
     def run(text: str, model: list[tuple[str, str]] | list[tuple[int, int, str]]):
         """Entities of `text` given model spans as (name, label) (each at its first free occurrence) or

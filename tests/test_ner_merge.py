@@ -1030,3 +1030,14 @@ def test_two_companies_joined_in_one_model_span_are_two_names(match, text, model
 ])
 def test_a_title_at_the_end_of_a_model_organisation_is_cut_off(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # a rank and a kind describe the name after them, in the model's span and in a suffix rule's
+    ("美国第四大投资银行雷曼兄弟公司申请破产。", [("美国第四大投资银行雷曼兄弟公司", "ORG")],
+     [("美国", "GPE"), ("雷曼兄弟公司", "ORG")]),
+    ("韩国第一大财阀三星集团宣布裁员。", None, [("韩国", "GPE"), ("三星集团", "ORG")]),
+    ("第二大股东嘉峰投资有限公司拟减持。", [("大股东嘉峰投资有限公司", "ORG")], [("嘉峰投资有限公司", "ORG")]),
+])
+def test_a_rank_and_a_kind_before_a_name_are_no_part_of_it(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

@@ -76,6 +76,7 @@ _SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a compan
 _SEAT_END = regex.compile(r"\(\p{Han}{2,4}\)$")
 _HAN = regex.compile(r"^\p{Han}+$")
 _JOINS = frozenset("及与和、")
+_RANK = regex.compile(r"(?:第[一二三四五六七八九十两\d]+|最)大的?")  # 第四大, 第一大, 最大的: a rank
 _WORD, _START, _END = itemgetter(0), itemgetter(1), itemgetter(2)  # a token's word, start and end
 _FIRST, _LAST = itemgetter(0), itemgetter(-1)  # a word's first and last character
 
@@ -216,6 +217,8 @@ class EntityMatcher:
         self.legal_brackets = frozenset(e.legal_form_brackets)
         self.acts_after = frozenset(e.org_acts_after)
         self.kind_before = frozenset(e.kind_before_name)
+        self.rank_kinds = tuple(sorted(set(e.rank_kinds) | self.kind_before | set(e.described_org_before)
+                                       | set(e.org_generic_nouns), key=lambda w: (-len(w), w)))
         self.facility_words = tuple(sorted(e.model_org_facility_words, key=len, reverse=True))
         self.facility_verbs = tuple(sorted(e.model_org_facility_verbs, key=lambda v: (-len(v), v)))
         self.place_name_max_freq = e.place_name_max_freq
@@ -496,6 +499,8 @@ class EntityMatcher:
                 if k in tok_end and k - s >= 4 and (text[s:k] in self.known_aliases or text.endswith(
                         self.country_company_endings, s, k)):
                     e = k  # 联想集团|新总部, 博川物流|新厂: the company's plant or seat, after its name
+            if label == "ORG":
+                s = self._after_rank(text, s, e, tok_at)  # 第四大投资银行|雷曼兄弟公司: a description before the name
             if label == "ORG" and (pair := self._two_companies(text, s, e)) is not None:
                 out.append((s, pair[0], "ORG"))  # 嘉峰置业|及|港灏地产(合组财团): two companies, each a name
                 s, e = pair[0] + 1, pair[1]
@@ -555,6 +560,18 @@ class EntityMatcher:
         words = self._words(s, e, tok_end)
         return sum(map(len, words)) == e - s and all(
             w in self.places or (not known and w in self._dict_places()) for w in words)
+
+    def _after_rank(self, text: str, s: int, e: int, tok_at) -> int:
+        """Where the name begins in an organisation read from a rank and a kind on (第四大投资银行|雷曼兄弟公司,
+        韩国第一大财阀|三星集团, 第一大股东|中信集团): after the first kind (`rank_kinds`) that ends a token after
+        the rank, with two characters or more left; `s` where there is no rank, or no kind after it."""
+        rank = _RANK.search(text, s, e)
+        if rank is None:
+            return s
+        for k in range(rank.end() + 1, e - 1):
+            if k in tok_at and text.endswith(self.rank_kinds, rank.end(), k):  # a token ends at k: one begins
+                return k
+        return s
 
     def _two_companies(self, text: str, s: int, e: int) -> tuple[int, int] | None:
         """Where a model organisation joins two companies with 及, 与, 和 or 、 (嘉峰置业及港灏地产合组财团): the
@@ -1603,6 +1620,7 @@ class EntityMatcher:
                 continue
             k = self._country_before_company(text, start, e, tok_at)
             start = start if k is None else k  # 德国|克劳森集团: the country is a place of its own
+            start = self._after_rank(text, start, e, tok_at)  # 第一大财阀|三星集团
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
 

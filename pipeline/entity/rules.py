@@ -96,6 +96,7 @@ class EntityRules(Strict):
     suffix_not_before: dict[str, list[str]] = Field(default_factory=dict)
     country_org_heads: list[str] = Field(default_factory=list)
     kind_before_name: list[str] = Field(default_factory=list)
+    rank_kinds: list[str] = Field(default_factory=list)
     model_org_facility_words: list[str] = Field(default_factory=list)
     model_org_facility_verbs: list[str] = Field(default_factory=list)
     common_words: list[str] = Field(default_factory=list)

@@ -1041,3 +1041,11 @@ def test_a_title_at_the_end_of_a_model_organisation_is_cut_off(match, text, mode
 ])
 def test_a_rank_and_a_kind_before_a_name_are_no_part_of_it(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+def test_a_model_person_right_after_the_kind_of_company_it_is_is_a_company(match):
+    got = match("全球最大的资产管理公司贝莱德增持了该股。", [("贝莱德", "PERSON")])
+    assert [(t, label) for t, label, *_ in got] == [("贝莱德", "ORG")]
+    # after a title it stays a person
+    got = match("该公司总经理贝莱德表示。", [("贝莱德", "PERSON")])
+    assert [(t, label) for t, label, *_ in got] == [("贝莱德", "PERSON")]

@@ -217,6 +217,7 @@ class EntityMatcher:
         self.legal_brackets = frozenset(e.legal_form_brackets)
         self.acts_after = frozenset(e.org_acts_after)
         self.kind_before = frozenset(e.kind_before_name)
+        self.kind_before_words = tuple(sorted(self.kind_before, key=lambda w: (-len(w), w)))
         self.rank_kinds = tuple(sorted(set(e.rank_kinds) | self.kind_before | set(e.described_org_before)
                                        | set(e.org_generic_nouns), key=lambda w: (-len(w), w)))
         self.facility_words = tuple(sorted(e.model_org_facility_words, key=len, reverse=True))
@@ -470,6 +471,9 @@ class EntityMatcher:
             elif (label == "PERSON" and e - s == 2 and not self._surname_len(text, s) and _HAN.match(text[s:e])
                   and self._acts_next(text, e, tok_at)):
                 label = "ORG"  # 禾泰今日公布, 屹川回应称: two characters with no surname, acting as a company does
+            elif label == "PERSON" and s in tok_end and any(
+                    text.endswith(k, 0, s) and s - len(k) in tok_at for k in self.kind_before_words):
+                label = "ORG"  # 资产管理公司|贝莱德, 券商|华岳: right after the kind of company it is
             if cue and self._market_word(text[s:e]):
                 continue
             if _cuts_latin_word(text, s, e) or text[s:e] in self.org_cut_before:

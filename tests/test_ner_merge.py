@@ -1049,3 +1049,12 @@ def test_a_model_person_right_after_the_kind_of_company_it_is_is_a_company(match
     # after a title it stays a person
     got = match("该公司总经理贝莱德表示。", [("贝莱德", "PERSON")])
     assert [(t, label) for t, label, *_ in got] == [("贝莱德", "PERSON")]
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # 的 inside a model organisation: a description of a company, or a name after it
+    ("在香港注册的有限公司都需要报税。", [("香港注册的有限公司", "ORG")], [("香港", "GPE")]),
+    ("位于宁波的嘉峰置业有限公司宣布破产。", [("宁波的嘉峰置业有限公司", "ORG")], [("宁波", "GPE"), ("嘉峰置业有限公司", "ORG")]),
+])
+def test_a_model_organisation_across_de_is_a_description_or_the_name_after_it(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want

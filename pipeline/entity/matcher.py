@@ -505,6 +505,11 @@ class EntityMatcher:
                     e = k  # 联想集团|新总部, 博川物流|新厂: the company's plant or seat, after its name
             if label == "ORG":
                 s = self._after_rank(text, s, e, tok_at)  # 第四大投资银行|雷曼兄弟公司: a description before the name
+                de = text.rfind("的", s + 1, e - 1)
+                if de > 0 and tok_at.get(de, ("",))[0] == "的":
+                    if self._generic_org(text[de + 1:e]):
+                        continue  # 香港注册的|有限公司: a description of a company
+                    s = de + 1  # 宁波的|嘉峰置业: a name after 的 begins there
             if label == "ORG" and (pair := self._two_companies(text, s, e)) is not None:
                 out.append((s, pair[0], "ORG"))  # 嘉峰置业|及|港灏地产(合组财团): two companies, each a name
                 s, e = pair[0] + 1, pair[1]

@@ -19,7 +19,12 @@ Overlaps among the rules are resolved longest first; 阿里云 is one organisati
 The merge policy, model against rules (`merge_model`; each case has a test in tests/test_ner_merge.py):
 0. A model organisation that begins with a market, category or function word (`model_org_cut_after`:
    据, 港股, 概念, 方面) starts after it (so does a model person: 买超|霖宸), and one that runs on into a time word (`model_org_cut_before`: 上半年,
-   二季度, 今日) ends before it. Model spans the records never take: one character, except a place
+   二季度, 今日) ends before it; so does one that took in a title (金管会|主委). A description before a name is
+   no part of it: a rank and a kind (第四大投资银行|雷曼兄弟公司, also in a suffix rule's span), a phrase
+   ending in 的 (宁波的|嘉峰置业), or the whole span when only generic words follow 的 (香港注册的有限公司). Two
+   companies joined by 及, 与, 和 or 、 are two names (嘉峰置业及港灏地产合组财团), a company's plant or seat after
+   its name is the company (联想集团|新总部), and a model person right after the kind of company it is
+   (资产管理公司|贝莱德) is a company. Model spans the records never take: one character, except a place
    in `gpe_abbreviations`, or in `gpe_abbreviations_paired` next to another such place (中日, 赣、粤) (中美,
    访华: the norm is the full name, 中国, 美国); no Han character (the training data has almost no Latin names: Kimi, ESG, Cloud; the
    gazetteer knows the Latin names that matter), a person that is not Han characters (B端), white space,

@@ -1058,3 +1058,24 @@ def test_a_model_person_right_after_the_kind_of_company_it_is_is_a_company(match
 ])
 def test_a_model_organisation_across_de_is_a_description_or_the_name_after_it(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+def test_an_alias_that_is_also_an_everyday_word_needs_the_model(match):
+    # 联想 "to associate": with the model running and tagging nothing there, no company
+    assert match("这让人联想到去年的行情。", []) == []
+    # the model tags it an organisation: the gazetteer's company, with its norm
+    got = match("联想今日公布业绩。", [("联想", "ORG")])
+    assert [(t, label, norm) for t, label, norm, *_ in got] == [("联想", "ORG", "联想")]
+    # the rules alone (no model) keep it
+    assert [(t, label) for t, label, *_ in match("联想今日公布业绩。", None)] == [("联想", "ORG")]
+    # joined to another name it is one, whatever the model says (腾讯、字节等大厂)
+    got = match("腾讯、字节等大厂已纷纷提升薪酬。", [("腾讯", "ORG")])
+    assert [(t, label) for t, label, *_ in got] == [("腾讯", "ORG"), ("字节", "ORG")]
+
+
+def test_a_surname_before_an_alias_that_is_also_a_given_name_is_the_models_person(match):
+    got = match("采访中,于金山老人一再强调自己不是英雄。", [("于金山", "PERSON")])
+    assert [(t, label) for t, label, *_ in got] == [("于金山", "PERSON")]
+    # the alias on its own stays the company
+    got = match("金山今日公布业绩。", [("金山", "PERSON")])
+    assert [(t, label, norm) for t, label, norm, *_ in got] == [("金山", "ORG", "金山软件")]

@@ -100,7 +100,7 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = doc_tokens(doc)
-        mentions = self.matcher(doc_text(doc), tokens, doc._.zh_model_spans)
+        mentions = self.matcher(doc_text(doc), tokens, doc._.zh_model_spans, doc.user_data.get("zh_regions"))
         doc._.zh_entities = mentions
         set_ents(doc, mentions, tokens)
         return doc

@@ -17,7 +17,9 @@ Overlaps among the rules are resolved longest first; 阿里云 is one organisati
 北京市政府 one organisation (a place that qualifies an organisation's name is part of it).
 
 The merge policy, model against rules (`merge_model`; each case has a test in tests/test_ner_merge.py):
-0. A model organisation that begins with a market, category or function word (`model_org_cut_after`:
+0. An alias that is also an everyday word (`aliases_also_words`: 联想 in 让人联想到) is no name where the model
+   read the text and tagged no organisation over it, unless joined to another name (腾讯、字节). A model
+   organisation that begins with a market, category or function word (`model_org_cut_after`:
    据, 港股, 概念, 方面) starts after it (so does a model person: 买超|霖宸), and one that runs on into a time word (`model_org_cut_before`: 上半年,
    二季度, 今日) ends before it; so does one that took in a title (金管会|主委). A description before a name is
    no part of it: a rank and a kind (第四大投资银行|雷曼兄弟公司, also in a suffix rule's span), a phrase
@@ -48,7 +50,8 @@ The merge policy, model against rules (`merge_model`; each case has a test in te
    (中国南水北调集团水务投资有限公司). A listed company's short name or a Latin name (and places) inside a
    model organisation is part of it (法国兴业银行, 天津天保基建股份有限公司).
    Otherwise the model span is dropped: a known organisation or a titled person keeps its
-   boundaries (云知声登陆港交所 is 云知声 + 港交所), and a model PERSON or GPE never swallows a rule span.
+   boundaries (云知声登陆港交所 is 云知声 + 港交所), and a model PERSON or GPE never swallows a rule span, but
+   for a person of a surname and an alias that is also a word or a given name (于|金山老人: `token_only`).
 4. A model span that touches no rule span is added as `entity.model`: `norm` is its text (normalised,
    simplified, spaces removed), `kind` is person or place, and for an organisation the kind its name's
    ending says (`org_kind_suffixes` in rules/entity.yaml: ...银行 -> company), else none.
@@ -183,6 +186,7 @@ class EntityMatcher:
         self.alias_words = WordScan((alias, _Entry(entry.norm, entry.label, entry.kind))
                                     for entry in e.all_entries for alias in entry.aliases)
         self.token_only = frozenset(e.token_only)
+        self.aliases_also_words = frozenset(e.aliases_also_words)
         self.surnames = frozenset(e.surnames)
         self.compound = tuple(e.compound_surnames)
         self.title_rx = rxcache.compile(
@@ -321,9 +325,11 @@ class EntityMatcher:
 
     # --------------------------------------------------------------------------------------------
 
-    def __call__(self, text: str, tokens: list[tuple[str, int, int]], model_spans=None) -> list[Mention]:
+    def __call__(self, text: str, tokens: list[tuple[str, int, int]], model_spans=None,
+                 model_regions=None) -> list[Mention]:
         """The entities of `text`: the rules' and, merged with them, `model_spans` ((start, end, label)
-        from the trained model)."""
+        from the trained model, which read `model_regions`, (start, end) each, or the whole text where None;
+        `model_spans` None: no model ran)."""
         tok_at = dict(zip(map(_START, tokens), tokens))
         tok_end = dict(zip(map(_END, tokens), tokens))
         starts, ends = tok_at.keys(), tok_end.keys()
@@ -336,6 +342,8 @@ class EntityMatcher:
         chosen = self._branches(text, select_longest(
             gazetteer + self._people(text, tok_at, tok_end) + orgs + listed + latin + self._described(tokens, words)
             + self._kind_then_name(text, tokens, words)))
+        if model_spans is not None:
+            chosen = self._words_not_names(text, chosen, model_spans, model_regions)
         if model_spans:
             chosen = self.merge_model(text, chosen, model_spans, tok_at, tok_end)
         chosen = self._notions(text, chosen)
@@ -353,6 +361,19 @@ class EntityMatcher:
         return self._short_names(text, chosen, tok_at)
 
     # the model ------------------------------------------------------------------------------------
+
+    def _words_not_names(self, text: str, rules: list[Mention], model_spans, regions) -> list[Mention]:
+        """Gazetteer aliases that are also everyday words (`aliases_also_words`: 联想 in 让人联想到) where the
+        model read the text and tagged no organisation over them, unless joined to another name (腾讯、字节等大厂,
+        月之暗面与字节)."""
+        if not self.aliases_also_words:
+            return rules
+        orgs = [(s, e) for s, e, label in model_spans if label == "ORG"]
+        return [m for m in rules if not (
+            m.rule == "entity.gazetteer" and text[m.start:m.end] in self.aliases_also_words
+            and (regions is None or any(a <= m.start and m.end <= b for a, b in regions))
+            and not any(s <= m.start and m.end <= e for s, e in orgs)
+            and text[m.start - 1:m.start] not in _JOINS and text[m.end:m.end + 1] != "、")]
 
     def merge_model(self, text: str, rules: list[Mention], model_spans, tok_at=None, tok_end=None) -> list[Mention]:
         """The rules' non-overlapping mentions merged with the model's spans, by the policy in the module
@@ -379,6 +400,14 @@ class EntityMatcher:
                 # as three (刘海|亮 after 总监: 刘海亮)
                 dropped |= hit
                 added.append(self._person(inside[0].rule, text, s, e))
+                continue
+            if (label == "PERSON" and len(inside) == 1 and inside[0].rule == "entity.gazetteer"
+                    and text[inside[0].start:inside[0].end] in self.token_only and inside[0].end == e
+                    and 0 < inside[0].start - s == self._surname_len(text, s) and e - s <= 4
+                    and _HAN.match(text[s:e])):
+                # case 3, except: a surname before an alias that is also a given name (于|金山老人): the person
+                dropped |= hit
+                added.append(self._model_mention(text, s, e, label))
                 continue
             if (label == "ORG" and len(inside) == 1 and inside[0].rule == "entity.org_suffix"
                     and inside[0].start < s and inside[0].end == e and not self._only_places(text[inside[0].start:s])):

@@ -24,6 +24,7 @@ class EntityRules(Strict):
     family: str
     entries: list[EntityEntry]
     token_only: list[str]
+    aliases_also_words: list[str] = Field(default_factory=list)
     titles_before: list[str]
     titles_after: list[str]
     bylines: list[str]

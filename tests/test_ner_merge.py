@@ -903,6 +903,7 @@ def test_a_name_after_the_kind_of_company_it_is(rule_entities, text, want):
     # a company's plant or seat after its name: the company
     ("嵘泰物流新厂明年投产。", [("嵘泰物流新厂", "ORG")], [("嵘泰物流", "ORG")]),
     ("岚图集团新总部位于武汉。", [("岚图集团新总部", "ORG")], [("岚图集团", "ORG"), ("武汉", "GPE")]),
+    ("记者到华为总部参观访问。", [("华为总部", "ORG")], [("华为", "ORG")]),
 ])
 def test_a_plant_or_site_is_no_organisation(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want

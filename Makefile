@@ -37,8 +37,8 @@ deploy: $(STAMP)
 worker: $(STAMP)
 	$(VENV)/bin/prefect worker start --pool zhnews
 
-# Retrain the entity model into models/ner (about 40 CPU-minutes, seeded: the dev F1 in its MODEL_CARD.md
-# comes back within half a point), then print its dev figures. The first run fetches the MSRA training archive
+# Retrain the entity model into models/ner (about 40 CPU-minutes, seeded: the same tree gives the same dev F1;
+# MODEL_CARD.md compares a retrain with the shipped model), then print its dev figures. The first run fetches the MSRA training archive
 # named in training/data.py into ~/.cache/zhnews/ner (checked by its sha256; ZHNEWS_NER_EXTRA to put it elsewhere)
 train-ner: $(STAMP)
 	$(PY) -m training.ner_train --out models/ner

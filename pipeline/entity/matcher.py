@@ -534,8 +534,8 @@ class EntityMatcher:
                         pos = tok_end[pos][1]
                     out += reversed(places)
                     continue
-                if k in tok_end and (text[s:k] in self.known_aliases or k - s >= 4 and text.endswith(
-                        self.country_company_endings, s, k)):
+                if k in tok_end and (text[s:k] in self.known_aliases or (k - s >= 4 and text.endswith(
+                        self.country_company_endings, s, k))):
                     e = k  # 联想集团|新总部, 华为|总部, 博川物流|新厂: the company's plant or seat, after its name
             if label == "ORG":
                 s = self._after_rank(text, s, e, tok_at)  # 第四大投资银行|雷曼兄弟公司: a description before the name

@@ -24,13 +24,58 @@ def _segmenter():
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(word, start, end) triples from the project's own jieba segmenter (with the gazetteer words)."""
+    """(word, start, end) triples from the project's own jieba segmenter with today's rules, as the pipeline
+    cuts at run time (what the dev figures are scored with)."""
     return _segmenter().tokens(text)
 
 
+def segmenter_words() -> list[str]:
+    """The words today's rules give the segmenter (`Rules.user_words`)."""
+    from pipeline.resources import load_rules
+
+    return load_rules().user_words()
+
+
+@functools.lru_cache(maxsize=2)
+def _pinned_segmenter(words: tuple[str, ...]):
+    from pipeline.text.segment import Segmenter
+
+    return Segmenter(list(words))
+
+
+class Resources:
+    """What a model is trained on besides the data: the lexicon its features read and the words its
+    training segmenter keeps whole. Both come from `rules/` (`from_rules`) or from a trained model's
+    config.json (`from_model`), so a retrain of a shipped model sees what it saw however `rules/` has grown
+    since: the rules' lexicon is bundled with the model, and jieba word boundaries are a feature."""
+
+    def __init__(self, lexicon: dict, words: list[str], source: str):
+        self.lexicon, self.words, self.source = lexicon, sorted(words), source
+
+    @classmethod
+    def from_rules(cls) -> Resources:
+        return cls(lexicon(), segmenter_words(), "rules/")
+
+    @classmethod
+    def from_model(cls, folder) -> Resources:
+        import json
+        from pathlib import Path
+
+        path = Path(folder) / "config.json"
+        config = json.loads(path.read_text(encoding="utf-8"))
+        if "lexicon" not in config or "segmenter_words" not in config:
+            raise ValueError(f"{path} records no lexicon or segmenter words: retrain it from rules/ "
+                             "(--resources rules)")
+        return cls(config["lexicon"], config["segmenter_words"], str(folder))
+
+    def tokens(self, text: str) -> list[tuple[str, int, int]]:
+        """(word, start, end) triples from the jieba segmenter with these words."""
+        return _pinned_segmenter(tuple(self.words)).tokens(text)
+
+
 def lexicon() -> dict:
-    """The entity resources the model's features use, as plain JSON-able data (bundled with the model,
-    so the runtime needs nothing from `rules/`)."""
+    """The entity resources the model's features use, from today's rules, as plain JSON-able data (bundled
+    with the model, so the runtime needs nothing from `rules/`)."""
     import pipeline.entity  # noqa: F401 - registers the entity rule file
     from pipeline.resources import load_rules
 

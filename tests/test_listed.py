@@ -162,6 +162,8 @@ def test_a_name_before_its_stock_code_is_a_listed_company_on_any_exchange(rule_e
     "而发卡量超过500万张的则有交通银行(601328.sh)、广发。",  # a known name keeps its edges: not 则有交通银行
     "上证指数(000001)收涨1%。",  # an index
     "该公司(600000)股价下跌。",  # a generic noun
+    "依照民国二十四年(1935)颁布的条例执行。",  # a year glossed in brackets: a date, no stock code
+    "早在昭和五十年(1975),这家工厂就已投产。",
 ])
 def test_no_coded_name_across_a_known_name_an_index_or_a_generic_noun(rule_entities, text):
     assert "entity.coded_name" not in [x[3] for x in rule_entities(text)]

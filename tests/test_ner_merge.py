@@ -455,7 +455,7 @@ def test_a_trade_word_ends_a_name_only_after_an_unknown_word_where_the_name_ends
     text = "宁波璟川电气中标。"  # a place before it is part of the name; another unknown word before it, none
     assert [(t, lab) for t, lab, *_ in match(text, None)] == [("宁波璟川电气", "ORG")]
     for text in ("智慧医疗业务的客户留存率下降。", "基本养老保险个人账户基金托管。", "技术研发类及物流供应链岗位。",
-                 "一遇国际官司就会受到影响。", "被视为通往更强智能的必经之路。"):
+                 "一遇国际官司就会受到影响。", "被视为通往更强智能的必经之路。", "行业努力多年,但大环境仍在变。"):
         assert [t for t, lab, *_ in match(text, None) if lab == "ORG"] == [], text
     text = "印尼农业部长贾斯蒂卡最近披露。"  # a trade word inside a model organisation is no generic part
     assert ("印尼农业部", "ORG") in [(t, lab) for t, lab, *_ in match(text, [(0, 5, "ORG")])]

@@ -115,6 +115,8 @@ _SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特�
 _KY_MARK = regex.compile(r"(?<=\p{Han})-?KY(?![A-Za-z0-9])")  # 晶创-KY, 康友KY: a Cayman issuer in Taiwan
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
+# a date at the end of a would-be name: 中华民国三十五年(1946), 民國38年(1949) gloss a year, no stock code
+_DATE_END = regex.compile(r"[〇零一二三四五六七八九十百千两\d]+[年月日]$")
 _LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
 _DIGIT_OR_DASH = regex.compile(r"\d|-$")
 _SHORT_ACRONYM = regex.compile(r"[A-Z]{2,3}")
@@ -1211,7 +1213,7 @@ class EntityMatcher:
                 continue  # 暂停A, 维生素A: a class or a vitamin; 特力A: heading a line, 深纺织A(000045) with its code
             name, head = text[start:stop], text[start:e]
             if (len(head) < 2 or head in self.generic_heads or head in self.generic_nouns or head in self.org_stop
-                    or head in self.latin_not_names or any(w in head for w in self.index_words)
+                    or head in self.latin_not_names or any(w in head for w in self.index_words) or _DATE_END.search(head)
                     or self._market_word(head) or (self._common(head) and self.freq(head) > 1000)):
                 continue
             done.add(stop)
@@ -1700,8 +1702,8 @@ class EntityMatcher:
         parts = [first] + [t[0] for t in tokens[j + 1:i]]
         if i - j == 2 and not all(len(t) <= 2 and t not in self.org_stop and t not in self.generic_heads
                                   and t not in self.person_not_last and t not in _PARTICLES for t in parts) or (
-                i - j == 2 and len("".join(parts)) > 3):
-            return None  # two tokens only where the segmenter cut a rare name into pieces (璟|川|电气)
+                i - j == 2 and (len("".join(parts)) > 3 or (len(parts[0]) == 1 and self.freq(parts[0]) > 20000))):
+            return None  # two tokens only where the segmenter cut a rare name into pieces (璟|川|电气; not 但|大|环境)
         head = "".join(parts)
         if (not 2 <= len(head) <= 3 or not _HAN.match(head) or self.freq(head) > 0 or head in self.places
                 or head in self._dict_places() or head in self._proper() or self._market_word(head)

@@ -226,6 +226,15 @@ def test_a_model_organisation_starts_after_a_market_or_category_word(match):
     got = match("据河钢集团消息，港股协鑫新能源跌超20%，机器人概念远大智能涨停。",
                 [("据河钢集团", "ORG"), ("港股协鑫新能源", "ORG"), ("机器人概念远大智能", "ORG")])
     assert [t for t, lab, *_ in got if lab == "ORG"] == ["河钢集团", "协鑫新能源", "远大智能"]
+    # a sector's 股 the segmenter glued to the unknown name after it (锂电|股璟|澜|科技)
+    got = match("锂电股璟澜科技午后涨停。", [("锂电股璟澜科技", "ORG")])
+    assert [t for t, lab, *_ in got if lab == "ORG"] == ["璟澜科技"]
+    assert ("光伏股宝馨", "ORG") not in [(t, lab) for t, lab, *_ in match("光伏股宝馨科技一度触板。", None)]
+
+
+def test_a_model_organisation_that_begins_in_an_amounts_unit_is_no_name(match):
+    got = match("联创证券以8.5亿元竞得公司12%股份。", [("联创证券", "ORG"), ("元竞得公司", "ORG")])
+    assert [t for t, lab, *_ in got if lab == "ORG"] == ["联创证券"]
 
 
 def test_a_one_character_place_next_to_another_one(match):

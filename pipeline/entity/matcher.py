@@ -116,6 +116,8 @@ _KY_MARK = regex.compile(r"(?<=\p{Han})-?KY(?![A-Za-z0-9])")  # 晶创-KY, 康�
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
 # a date at the end of a would-be name: 中华民国三十五年(1946), 民國38年(1949) gloss a year, no stock code
+# the end of a number: a span that starts right after one inside its unit (17.26亿|元竞得公司) is no name
+_NUMERAL_END = regex.compile(r"[\d〇零一二三四五六七八九十百千万亿两](?:[万亿])?$")
 _DATE_END = regex.compile(r"[〇零一二三四五六七八九十百千两\d]+[年月日]$")
 _LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
 _DIGIT_OR_DASH = regex.compile(r"\d|-$")
@@ -130,8 +132,9 @@ _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ",
 _GLUED_STOPS = frozenset("为于与和及由在向对将从把被给以")
 # a former / preposition character the segmenter glues to an unknown name after it (前宁澜|银行, 据恒越|精工, 诉天衡|置业)
 _GLUED_PREFIXES = frozenset("前原据为在与和向对将从由被把给及让使经于诉")
-# characters the segmenter glues to the front of an unknown name (后鹭川精密, 的钰翔科技, 厂讯嵘科技, 之核数师为…)
-_GLUED_LEAD = _GLUED_PREFIXES | frozenset("的之后厂商企")
+# characters the segmenter glues to the front of an unknown name (后鹭川精密, 的钰翔科技, 厂讯嵘科技, 之核数师为…,
+# a sector's 股 before a company: 光伏股|宝馨科技)
+_GLUED_LEAD = _GLUED_PREFIXES | frozenset("的之后厂商企股")
 _COUNT_LEAD = frozenset("一二两三四五六七八九十几多每各该本其此这那")
 _PARTICLES = frozenset("是也都而并又再就还已曾所之其该本各每此这那某")
 # the end of a list of companies: 等 and the kind of them (禾钰、宏崧、晶聿等中小型股同步涨停, 蜀岚电子、锦屏智控等42家企业)
@@ -480,6 +483,8 @@ class EntityMatcher:
                 continue  # 中美央行: two places' bodies, no one name
             if label == "PERSON" and text.startswith(self.time_or_verb_words, s):
                 continue  # 周二晚: a day, not 周 the surname (`model_org_cut_before`)
+            if s > 0 and text[s] in "元万亿" and _NUMERAL_END.search(text, 0, s):
+                continue  # 以17.26亿|元竞得公司: a span that begins inside an amount's unit is no name
             tok = tok_at.get(s)
             if (e - s >= 3 and text[s] in _GLUED_LEAD and tok is not None and len(tok[0]) >= 3
                     and _HAN.match(tok[0]) and self.freq(tok[0]) == 0):
@@ -883,7 +888,8 @@ class EntityMatcher:
     def _trim(self, text: str, s: int, e: int, label: str, tok_at) -> tuple[int, int, str]:
         """Case 0: a model organisation that begins with a market, category or function word starts after
         it (据河钢集团 -> 河钢集团, 港股协鑫新能源 -> 协鑫新能源, 机器人概念远大智能 -> 远大智能): the last such
-        whole token inside the span, with two characters or more left after it. One that ends in a company's
+        whole token inside the span, with two characters or more left after it, or a sector's 股 glued to an unknown
+        word (锂电|股璟|澜|科技 -> 璟澜科技). One that ends in a company's
         organ (`model_org_organs`: 董事会, 股东大会) ends before it, and one that ends two characters or more
         inside a title (of one token or more) before it. A model person that begins with such a word starts
         after it too (买超|霖宸)."""
@@ -919,6 +925,8 @@ class EntityMatcher:
                 break
             if tok[0] in self.org_cut_after and tok[2] < e - 1:
                 cut = tok[2]
+            elif tok[0][0] == "股" and len(tok[0]) >= 2 and pos - s >= 2 and e - pos >= 3 and self.freq(tok[0]) == 0:
+                cut = pos + 1  # 锂电|股璟|澜|科技: the sector's 股, which the segmenter glued to the unknown name after it
             pos = tok[2]
         return (cut if cut is not None else s), e, label
 

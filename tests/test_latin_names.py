@@ -47,9 +47,14 @@ def test_no_cue_or_a_common_term_is_no_name(entities, text):
     ("Perplexity CEO Aravind Srinivas表示,估值已达200亿美元。", "Aravind Srinivas"),
     ("OpenAI创始人Sam Altman称,", "Sam Altman"),
     ("AMD首席执行官 Lisa Su在发布会上说,", "Lisa Su"),
+    ("天衡证券分析师Whitfield预计,出货量将回升。", "Whitfield"),  # one word after a Chinese role: a surname
 ])
 def test_capitalised_words_after_a_role_are_a_person(entities, text, person):
     assert (person, "PERSON", "entity.latin_name") in entities(text)
+
+
+def test_one_latin_word_after_a_latin_role_is_no_person_alone(entities):
+    assert [x for x in entities("Perplexity CEO Summit将于下月举行。") if x[1] == "PERSON"] == []
 
 
 def test_the_organisation_before_a_latin_role_and_the_person_after_it(entities):

@@ -1293,8 +1293,8 @@ class EntityMatcher:
         organisation, two or three capitalised words after it a person. `latin_not_names` (ETF, Q2) and
         `org_generic_latin` words, single letters (公司A股) and names with digits (C4, DOTA2) are none; an
         acronym of two or three capitals (MBA, GMP) needs a cue after it or a `latin_acronym_after_words`
-        kind before it (研究机构IDC). Two or three capitalised words right
-        after a Chinese role are a person too (创始人Sam Altman). Also returns the spans that look like names
+        kind before it (研究机构IDC). One to three capitalised words right
+        after a Chinese role are a person too (创始人Sam Altman, 分析师Kuo). Also returns the spans that look like names
         but have no cue, for `_latin_in_lists`."""
         out, rest = [], []
         for run in _LATIN_RUN.finditer(text):
@@ -1309,13 +1309,15 @@ class EntityMatcher:
                 current.append((ws, we))
             if current:
                 segments.append((current, after_title, False))
+            han_title = False
             if segments and not segments[0][1]:
                 first = segments[0]
-                segments[0] = (first[0], self._word_before(text, first[0][0][0], self.han_titles), first[2])
+                han_title = self._word_before(text, first[0][0][0], self.han_titles)
+                segments[0] = (first[0], han_title, first[2])
             for parts, after_title, before_title in segments:
                 s, e = parts[0][0], parts[-1][1]
                 name = text[s:e]
-                if after_title and not before_title and 2 <= len(parts) <= 3 and all(
+                if after_title and not before_title and (2 if not han_title else 1) <= len(parts) <= 3 and all(
                         _LATIN_PERSON.fullmatch(text, a, b) for a, b in parts):
                     out.append(self._person("entity.latin_name", text, s, e))
                     continue

@@ -548,6 +548,10 @@ def test_two_characters_with_no_surname_that_act_as_a_company_are_one(match):
         assert (name, "ORG") in [(t, lab) for t, lab, *_ in got], text
     got = match("王强今日公布了调查结果。", [(0, 2, "PERSON")])  # a surname: a person
     assert ("王强", "PERSON") in [(t, lab) for t, lab, *_ in got]
+    for text in ("董事长赖清表示,订单饱满。", "财务长翁岚回应称,毛利率回升。", "副总裁邝森表示,需求回暖。"):
+        # surnames of Taiwan and Hong Kong names are surnames too (赖, 翁, 邝)
+        got = match(text, [(3, 5, "PERSON")])
+        assert (text[3:5], "PERSON") in [(t, lab) for t, lab, *_ in got], text
 
 
 def test_a_ky_name_before_its_stock_code_keeps_its_mark(match):

@@ -211,6 +211,10 @@ def test_a_unit_of_a_known_organisation_is_an_organisation_of_its_own(match):
     # a unit needs its ending: a known name and a plain word stay apart
     got = match("招商银行今日公告。", [("招商银行今日", "ORG")])
     assert [(t, n) for t, _, n, _, _ in got] == [("招商银行", "招商银行")]
+    # a news agency's bureau and a university's branch campus (分社, 分校)
+    got = match("新华社广东分社与北京大学深圳分校联合发布。", [("新华社广东分社", "ORG"), ("北京大学深圳分校", "ORG")])
+    assert [(t, lab) for t, lab, *_ in got] == [("新华社广东分社", "ORG"), ("北京大学深圳分校", "ORG")]
+    assert ("新华社广东分社", "ORG") in [(t, lab) for t, lab, *_ in match("新华社广东分社报道。", None)]  # rules alone
 
 
 def test_a_seat_or_form_in_brackets_belongs_to_the_company_name(match):

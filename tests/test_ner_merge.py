@@ -215,6 +215,9 @@ def test_a_unit_of_a_known_organisation_is_an_organisation_of_its_own(match):
     got = match("新华社广东分社与北京大学深圳分校联合发布。", [("新华社广东分社", "ORG"), ("北京大学深圳分校", "ORG")])
     assert [(t, lab) for t, lab, *_ in got] == [("新华社广东分社", "ORG"), ("北京大学深圳分校", "ORG")]
     assert ("新华社广东分社", "ORG") in [(t, lab) for t, lab, *_ in match("新华社广东分社报道。", None)]  # rules alone
+    # an organisation's office in another place (驻…办事处, 驻…代表处)
+    got = match("他曾在泸州市政府驻重庆办事处任职。", [("泸州市政府驻重庆办事处", "ORG")])
+    assert [(t, lab) for t, lab, *_ in got] == [("泸州市政府驻重庆办事处", "ORG")]
 
 
 def test_a_seat_or_form_in_brackets_belongs_to_the_company_name(match):

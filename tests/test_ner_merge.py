@@ -478,12 +478,15 @@ def test_a_trade_word_ends_a_name_only_after_an_unknown_word_where_the_name_ends
 
 
 def test_market_commentary_a_longer_word_a_former_employer_and_a_title_are_no_names(match):
-    for text in ("股价大涨,盘中一度触及涨停。", "中概股周五夜盘普遍收跌。", "新车交付量突破1万辆,带动公司股价上涨6%。"):
+    for text in ("股价大涨,盘中一度触及涨停。", "中概股周五夜盘普遍收跌。", "新车交付量突破1万辆,带动公司股价上涨6%。",
+                 "受此消息提振,该股当日午后直线拉升至涨停。"):
         assert [t for t, lab, *_ in match(text, None) if lab == "ORG"] == [], text
     assert "心动公司" in [t for t, *_ in match("网易涨3.6%,心动公司涨超2%。", None)]  # common words may name one
     assert [t for t, *_ in match("要求公司说明控股股东资金占用情况。", None)] == []  # 控股|股东
     got = match("董事会聘任前宁澜银行副行长罗静怡为副总经理。", None)
     assert ("宁澜银行", "ORG") in [(t, lab) for t, lab, *_ in got]  # not 前宁澜银行: the former employer
+    for text in ("集团旗下产业基金拟收购该公司51%股权。", "险资和私募基金近期频繁调研。"):  # a kind of fund, no name
+        assert [t for t, lab, *_ in match(text, None) if lab == "ORG"] == [], text
     got = match("青岫资本创始合伙人郑慧敏此前任职券商。", [(0, 6, "ORG")])
     assert ("青岫资本", "ORG") in [(t, lab) for t, lab, *_ in got]  # 创始合伙人 is a title
     assert match("沪指重回3400点。", [(0, 2, "ORG")]) == []  # an index
@@ -1025,6 +1028,7 @@ def test_places_before_their_own_government_are_one_organisation(match):
     ("台北地院判决公司败诉。", [("台北地院", "ORG", "court")]),
     ("上海市高院驳回上诉。", [("上海市高院", "ORG", "court")]),
     ("北京市政府发布通知。", [("北京市政府", "ORG", "regulator")]),
+    ("浙江证监局出具警示函。", [("浙江证监局", "ORG", "regulator")]),  # a regulator's office in a province
 ])
 def test_a_court_or_government_named_by_its_places(match, text, want):
     assert [(t, label, kind) for t, label, _, kind, _ in match(text, None)] == want

@@ -320,6 +320,12 @@ def test_a_model_name_is_propagated_and_gives_its_norm_to_a_bracketed_alias(matc
                                                     ("星河动力", "星河动力", "entity.model")]
 
 
+def test_a_stock_code_in_brackets_is_no_alias(match):
+    for code in ("SZ.002718", "HK00700", "sh600519"):
+        text = f"星河动力({code})披露定增预案。"
+        assert [t for t, *_ in match(text, [(0, 4, "ORG")])] == ["星河动力"], code
+
+
 def test_a_registered_name_takes_the_norm_of_the_short_name_defined_after_it(match):
     text = "嘉兴鼎泰宏图股份有限公司(以下简称“鼎泰宏图”)今日公告。鼎泰宏图主营新材料。"
     got = match(text, [(0, 12, "ORG")])  # the model found neither short name

@@ -115,6 +115,8 @@ _SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特�
 _KY_MARK = regex.compile(r"(?<=\p{Han})-?KY(?![A-Za-z0-9])")  # 晶创-KY, 康友KY: a Cayman issuer in Taiwan
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
+# a stock code with its market's letters (SZ.002718, HK00700, sh600519), no name
+_LETTERED_CODE = regex.compile(r"[A-Za-z]{1,6}[.:\-]?\d{4,6}(?:\.[A-Za-z]{1,4})?")
 # a date at the end of a would-be name: 中华民国三十五年(1946), 民國38年(1949) gloss a year, no stock code
 # the end of a number: a span that starts right after one inside its unit (17.26亿|元竞得公司) is no name
 _NUMERAL_END = regex.compile(r"[\d〇零一二三四五六七八九十百千万亿两](?:[万亿])?$")
@@ -1957,6 +1959,8 @@ class EntityMatcher:
             b = m.span("b")
             if m.group("b") in self.legal_brackets:
                 continue  # 立信会计师事务所(特殊普通合伙): a partnership's form, no other name
+            if _LETTERED_CODE.fullmatch(m.group("b")):
+                continue  # 瀚澄新材(SZ.002718): a stock code with its market's letters, no other name
             before = by_end.get(a1)  # a known name ends right at "("
             held = by_span.get(b)
             if before is not None and (held is None or (m.group("abbr") and held.rule == "entity.model"

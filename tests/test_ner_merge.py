@@ -466,7 +466,8 @@ def test_a_place_and_a_rare_word_before_what_a_company_does_are_a_company(match)
 
 def test_a_trade_word_ends_a_name_only_after_an_unknown_word_where_the_name_ends(match):
     for text, name in (("璟川电气中标国家电网项目。", "璟川电气"), ("批复同意安屹保险在广东设立分公司。", "安屹保险"),
-                       ("其旗下产品增持了谦屿食品和湘麓农业。", "谦屿食品")):
+                       ("其旗下产品增持了谦屿食品和湘麓农业。", "谦屿食品"), ("筑源建工公告,公司中标。", "筑源建工"),
+                       ("驰远汽车、锐能电驱及宁川锂电涨超5%。", "锐能电驱")):
         assert (name, "ORG") in [(t, lab) for t, lab, *_ in match(text, None)], text
     for text, name in (("保荐机构为泓远国际旗下的泓远证券。", "泓远国际"), ("高盛将辰汐文旅目标价下调。", "辰汐文旅"),
                        ("宣布与晶澔材料合资建厂。", "晶澔材料"), ("核准稳盛金控以每股32元收购。", "稳盛金控")):

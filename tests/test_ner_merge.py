@@ -934,9 +934,27 @@ def test_a_name_after_the_kind_of_company_it_is(rule_entities, text, want):
     ("嵘泰物流新厂明年投产。", [("嵘泰物流新厂", "ORG")], [("嵘泰物流", "ORG")]),
     ("岚图集团新总部位于武汉。", [("岚图集团新总部", "ORG")], [("岚图集团", "ORG"), ("武汉", "GPE")]),
     ("记者到华为总部参观访问。", [("华为总部", "ORG")], [("华为", "ORG")]),
+    # a company's seat named by no name; a place and a plant the model did not take
+    ("公司总部位于深圳市。", [("公司总部", "ORG")], [("深圳市", "GPE")]),
+    ("稳崧工业表示,墨西哥新厂已开始出货。", [], [("稳崧工业", "ORG"), ("墨西哥", "GPE")]),
 ])
 def test_a_plant_or_site_is_no_organisation(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+@pytest.mark.parametrize("text, model, want", [
+    # the kind of supplier or maker the model took in is no part of the name (the rules keep the place before it)
+    ("地产商港信置业公布,出售一幢商业大厦。", [("地产商港信置业", "ORG")], [("港信置业", "ORG")]),
+    ("美国软体商Trelliant宣布收购。", [("美国软体商Trelliant", "ORG")], [("美国", "GPE"), ("Trelliant", "ORG")]),
+    ("晟丰生技与日本药厂签订授权合约。", [("日本药厂", "ORG")], [("晟丰生技", "ORG"), ("日本", "GPE")]),
+])
+def test_a_kind_of_supplier_before_a_name_is_no_part_of_it(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+def test_one_bodys_department_is_not_split_at_its_and(match):
+    text = "曾任国家发展和改革委工业司副司长。"
+    assert [t for t, *_ in match(text, [("国家发展和改革委工业司", "ORG")])] == ["国家发展和改革委工业司"]
 
 
 def test_a_model_person_with_a_target_price_is_a_company(match):

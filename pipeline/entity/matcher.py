@@ -115,6 +115,8 @@ _SHARE_LETTER = regex.compile(r"(?<=\p{Han})[AB](?![A-Za-z0-9\p{Han}])")  # 特�
 _KY_MARK = regex.compile(r"(?<=\p{Han})-?KY(?![A-Za-z0-9])")  # 晶创-KY, 康友KY: a Cayman issuer in Taiwan
 _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST未来
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
+# one character that makes the words before it a department or an office (工业司, 财务处), no company's end
+_UNIT_CHARS = frozenset("司局处部厅署科室所院")
 # a stock code with its market's letters (SZ.002718, HK00700, sh600519), no name
 _LETTERED_CODE = regex.compile(r"[A-Za-z]{1,6}[.:\-]?\d{4,6}(?:\.[A-Za-z]{1,4})?")
 # a date at the end of a would-be name: 中华民国三十五年(1946), 民國38年(1949) gloss a year, no stock code
@@ -234,6 +236,7 @@ class EntityMatcher:
         self.acts_after = frozenset(e.org_acts_after)
         self.kind_before = frozenset(e.kind_before_name)
         self.kind_before_words = tuple(sorted(self.kind_before, key=lambda w: (-len(w), w)))
+        self.maker_kinds = tuple(w for w in self.kind_before_words if w[-1] in "商厂")  # 地产商, 芯片商, 代工厂
         self.rank_kinds = tuple(sorted(set(e.rank_kinds) | self.kind_before | set(e.described_org_before)
                                        | set(e.org_generic_nouns), key=lambda w: (-len(w), w)))
         self.facility_words = tuple(sorted(e.model_org_facility_words, key=len, reverse=True))
@@ -536,6 +539,8 @@ class EntityMatcher:
                 verb = next((v for v in self.facility_verbs if text.endswith(v, s, k)), None)
                 if verb is not None and k - len(verb) > s and k - len(verb) in tok_end:
                     k -= len(verb)  # 台中|大里|兴建|新厂: places, building a plant
+                if text[s:k] in self.generic_nouns or text[s:k] in self.generic_heads:
+                    continue  # 公司总部, 本公司新厂: a company's seat or plant, named by no name
                 if k == s or self._tokens_are_places(s, k, tok_end, known=facility in ("厂", "工厂")):
                     places, pos = [], k
                     while pos > s:  # 墨西哥|新厂, 新竹|厂, 桃园市|中坜区|设厂: the places of a plant, no organisation
@@ -548,6 +553,10 @@ class EntityMatcher:
                     e = k  # 联想集团|新总部, 华为|总部, 博川物流|新厂: the company's plant or seat, after its name
             if label == "ORG":
                 s = self._after_rank(text, s, e, tok_at)  # 第四大投资银行|雷曼兄弟公司: a description before the name
+                k = self._after_kind(text, s, e, tok_at)
+                if k == e:
+                    continue  # 日本药厂: a country and the kind of company, no name (the rules keep the place)
+                s = k  # 地产商|港信置业, 美国软体商|Trelliant: the kind of company it is comes before its name
                 de = text.rfind("的", s + 1, e - 1)
                 if de > 0 and tok_at.get(de, ("",))[0] == "的":
                     if self._generic_org(text[de + 1:e]):
@@ -613,6 +622,20 @@ class EntityMatcher:
         return sum(map(len, words)) == e - s and all(
             w in self.places or (not known and w in self._dict_places()) for w in words)
 
+    def _after_kind(self, text: str, s: int, e: int, tok_at) -> int:
+        """Where the name begins in an organisation read from a kind of supplier or maker on (`kind_before_name`
+        words ending in 商 or 厂: 地产商|港信置业, 美国软体商|Trelliant, 日本药厂), places before it allowed: right
+        after the kind; `e` where nothing follows it, `s` where the span begins with no such kind. The segmenter may
+        have cut the kind word apart (地产|商港|信), so it is read off the text."""
+        k = s
+        while (tok := tok_at.get(k)) is not None and tok[2] < e and (tok[0] in self.places or tok[0] in self._dict_places()):
+            k = tok[2]
+        kind = next((w for w in self.maker_kinds if text.startswith(w, k, e)), None)
+        if kind is None:
+            return s
+        k += len(kind)
+        return e if k == e else (k if e - k >= 2 else s)
+
     def _after_rank(self, text: str, s: int, e: int, tok_at) -> int:
         """Where the name begins in an organisation read from a rank and a kind on (第四大投资银行|雷曼兄弟公司,
         韩国第一大财阀|三星集团, 第一大股东|中信集团): after the first kind (`rank_kinds`) that ends a token after
@@ -637,8 +660,8 @@ class EntityMatcher:
                 continue
             r = next((r for r in range(e, j + 3, -1) if text[j + 1:r] in self.known_aliases
                       or self._ends_as_company(text[j + 1:r])), None)
-            if r is not None:
-                return j, r
+            if r is not None and not (r < e and text[r] in _UNIT_CHARS):
+                return j, r  # (not 国家发展和改革委工业|司: one body's department)
         return None
 
     def _ends_as_company(self, name: str) -> bool:
@@ -1726,8 +1749,8 @@ class EntityMatcher:
         if i + 1 < len(tokens):
             nxt = tokens[i + 1][0]
             if (nxt in self.merge_suffixes or nxt in self.company_word_set or nxt in self.trade
-                    or (_HAN.match(nxt) and self.freq(suffix + nxt) > 0)):
-                return None  # the name goes on (泓远国际|证券, 医疗|器械)
+                    or (_HAN.match(nxt) and self.freq(suffix + nxt) > 0) or nxt in _UNIT_CHARS):
+                return None  # the name goes on (泓远国际|证券, 医疗|器械, 改革委工业|司: a department)
         return start
 
     def _rare_split(self, a: str, b: str) -> bool:
@@ -1823,6 +1846,7 @@ class EntityMatcher:
                 if (2 <= len(word) <= 3 and _HAN.match(word) and self.freq(word) <= self.place_name_max_freq
                         and word not in self.described_before and word not in self.generic_heads
                         and not word.endswith(self.generic_nouns) and not word.endswith(self.place_name_not_ends)
+                        and not word.endswith(self.facility_words)  # 墨西哥|新厂: a plant
                         and word not in self.places
                         and word not in self._dict_places() and nxt is not None
                         and (nxt[0] in self.described_after or text.startswith(self.person_not_before, end)

@@ -494,6 +494,8 @@ def test_market_commentary_a_longer_word_a_former_employer_and_a_title_are_no_na
     assert ("宁澜银行", "ORG") in [(t, lab) for t, lab, *_ in got]  # not 前宁澜银行: the former employer
     for text in ("集团旗下产业基金拟收购该公司51%股权。", "险资和私募基金近期频繁调研。"):  # a kind of fund, no name
         assert [t for t, lab, *_ in match(text, None) if lab == "ORG"] == [], text
+    text = "本轮由高岭创投领投,上海市生物医药产业基金跟投。"  # a government fund's own name stays one
+    assert ("上海市生物医药产业基金", "ORG") in [(t, lab) for t, lab, *_ in match(text, [("上海市生物医药产业基金", "ORG")])]
     got = match("青岫资本创始合伙人郑慧敏此前任职券商。", [(0, 6, "ORG")])
     assert ("青岫资本", "ORG") in [(t, lab) for t, lab, *_ in got]  # 创始合伙人 is a title
     assert match("沪指重回3400点。", [(0, 2, "ORG")]) == []  # an index

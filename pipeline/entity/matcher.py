@@ -263,6 +263,7 @@ class EntityMatcher:
         self.market_words = tuple(w for w in e.stock_move_not_names if len(w) >= 2)
         self.not_companies = frozenset(e.market_not_companies)
         self.generic_heads = frozenset(e.org_generic_heads)
+        self.kind_heads = frozenset(e.org_kind_heads)
         self.org_stop = frozenset(e.org_stop)
         self.legal_name_words = frozenset(e.org_stop_before_legal_form)
         self.freq = freq or (lambda word: 0)
@@ -1714,7 +1715,7 @@ class EntityMatcher:
             return False
         head, nxt = tokens[h][0], tokens[i + 1][0]
         if (len(head) < 2 or not _HAN.match(head) or self.freq(head + tokens[i][0]) > 0 or head in self.generic_heads
-                or head + suffix in self.generic_nouns):
+                or head in self.kind_heads or head + suffix in self.generic_nouns):
             return False
         before = tokens[h - 1][0] if h > 0 else "。"
         if not (any(ch in _NAME_BREAK for ch in before) or before in self.org_stop or before == "据"):

@@ -37,6 +37,7 @@ class EntityRules(Strict):
     org_trade_not_heads: list[str] = Field(default_factory=list)
     org_weak_max_freq: int
     org_generic_heads: list[str]
+    org_kind_heads: list[str] = Field(default_factory=list)
     org_stop: list[str]
     places: dict[str, list[str]]
     place_suffixes: list[str]

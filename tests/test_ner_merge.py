@@ -954,6 +954,11 @@ def test_a_kind_of_supplier_before_a_name_is_no_part_of_it(match, text, model, w
     assert [(t, label) for t, label, *_ in match(text, model)] == want
 
 
+def test_a_filing_role_the_segmenter_cut_apart_is_no_part_of_the_name(match):
+    for text, model in (("要约人朗澄资本有限公司已提出要约。", None), ("要约人朗澄资本有限公司已提出要约。", [("人朗澄资本有限公司", "ORG")])):
+        assert [t for t, lab, *_ in match(text, model) if lab == "ORG"] == ["朗澄资本有限公司"], model
+
+
 def test_one_bodys_department_is_not_split_at_its_and(match):
     text = "曾任国家发展和改革委工业司副司长。"
     assert [t for t, *_ in match(text, [("国家发展和改革委工业司", "ORG")])] == ["国家发展和改革委工业司"]

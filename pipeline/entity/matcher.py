@@ -223,6 +223,7 @@ class EntityMatcher:
         # a branch named by the places after its organisation: the longest unit first (分行营业部 before 分行)
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
+        self.filing_roles = tuple(w for w in e.model_org_cut_after if len(w) >= 3 and w.endswith("人"))  # 要约人
         self.org_cut_before = frozenset(e.model_org_cut_before)
         self.org_adverbs = frozenset(e.model_org_adverbs)
         self.time_or_verb_words = tuple(sorted(self.org_cut_before, key=len, reverse=True))
@@ -495,6 +496,8 @@ class EntityMatcher:
             if (e - s >= 3 and text[s] in _GLUED_LEAD and tok is not None and len(tok[0]) >= 3
                     and _HAN.match(tok[0]) and self.freq(tok[0]) == 0):
                 s += 1  # 后|鹭川精密, 的|钰翔科技: a character the segmenter glued to the front of a name
+            if label == "ORG" and e - s >= 3 and text[s] == "人" and text.endswith(self.filing_roles, 0, s + 1):
+                s += 1  # 要约|人朗澄资本: the 人 of a filing role (要约人, 申请人) glued to the name after it
             if label == "ORG" and text[s:e] in self.org_organs:
                 continue  # 董事会: a company's organ, no name
             if (label == "ORG" and text[s:e] not in self.known_aliases and any(w in text[s:e] for w in self.market_words)
@@ -1682,6 +1685,13 @@ class EntityMatcher:
             if (first[:1] in _GLUED_LEAD and _HAN.match(first) and self.freq(first) == 0
                     and (len(first) >= 3 or (len(first) == 2 and len(parts) >= 2 and len(parts[1]) == 1))):
                 parts[0], start = first[1:], start + 1  # 聘任|前宁澜|银行: a word the segmenter glued to the name
+            cut = max((k + len(w) for w in self.filing_roles if (k := text.rfind(w, start, e)) >= 0), default=start)
+            if cut > start and e - cut >= 4:  # 要约|人朗|澄|资本有限公司: a filing role the segmenter cut apart
+                skip, start = cut - start, cut
+                while parts and skip >= len(parts[0]):
+                    skip, parts = skip - len(parts[0]), parts[1:]
+                if parts and skip:
+                    parts[0] = parts[0][skip:]
             if parts[0] in self.generic_heads or any(p in self.generic_heads for p in parts[-1:]):
                 continue
             if all(p in self.merge_suffixes or p in self.generic_heads or p.startswith("(") for p in parts):

@@ -520,6 +520,8 @@ def test_a_rare_name_cut_before_its_last_character_and_its_latin_name_in_bracket
     got = [(t, n) for t, _, n, *_ in match(text, [("澄曜智能", "ORG")])]
     assert got == [("澄曜智能", "澄曜智能"), ("Chengyao Intelligence", "澄曜智能")]
     assert "中国硬科技" not in [t for t, *_ in match("为中国硬科技创业提供了思考。", None)]  # a place, no name
+    # a name cut into two single characters, one of which the dictionary tags as a place (澜|韬|科技)
+    assert [(t, lab) for t, lab, *_ in match("澜韬科技表示,营收成长。", [("澜韬", "PERSON")])] == [("澜韬科技", "ORG")]
 
 
 def test_a_place_the_model_finds_with_shi_or_sheng_has_its_norm_without_them(match):

@@ -1770,7 +1770,8 @@ class EntityMatcher:
         return (len(b) == 1 and _HAN.match(a) is not None and _HAN.match(b) is not None and len(a + b) <= 5
                 and (len(a) == 1 or not self._common(a)) and self.freq(a + b) == 0
                 and b not in self.org_stop and b not in _PARTICLES and b not in _GLUED_STOPS
-                and a not in self.org_stop and a not in _PARTICLES and a not in self.places and a not in self._dict_places())
+                and a not in self.org_stop and a not in _PARTICLES and a not in self.places
+                and (len(a) == 1 or a not in self._dict_places()))  # (the dictionary tags single characters ns: 澜)
 
     def _weak_head_word(self, w: str, suffix: str) -> bool:
         """A word that may begin a name with a weak suffix: Latin, a word jieba's dictionary does not know, a place,

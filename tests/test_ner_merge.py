@@ -474,6 +474,7 @@ def test_a_trade_word_ends_a_name_only_after_an_unknown_word_where_the_name_ends
         # a function character glued to the name (为泓远|国际, 与晶|澔|材料); a suffix the segmenter keeps whole (金控)
         assert (name, "ORG") in [(t, lab) for t, lab, *_ in match(text, None)], text
     assert "医疗" not in "".join(t for t, *_ in match("产品由璟川医疗器械生产。", None))  # the name goes on: 医疗器械
+    assert [(t, lab) for t, lab, *_ in match("双方将于大湾区合资兴建冷链物流中心。", None)] == [("大湾区", "GPE")]  # a site
     assert "限售股份" not in [t for t, *_ in match("其余限售股份由青岫资本持有。", None)]  # a kind of share
     text = "宁波璟川电气中标。"  # a place before it is part of the name; another unknown word before it, none
     assert [(t, lab) for t, lab, *_ in match(text, None)] == [("宁波璟川电气", "ORG")]

@@ -117,6 +117,8 @@ _RISK_MARKED = regex.compile(r"(?<![A-Za-z])\*?ST(?=\p{Han})")  # ST新海, *ST�
 _NAME_TOKEN = regex.compile(r"^(?:\p{Han}+|\*?ST|[A-Za-z]+|[A-Z])$")  # a token a company's short name is made of
 # one character that makes the words before it a department or an office (工业司, 财务处), no company's end
 _UNIT_CHARS = frozenset("司局处部厅署科室所院")
+# words of a site or a project: the trade words before one describe it (冷链物流|中心, 智能制造|基地), no company
+_SITE_WORDS = frozenset(("中心", "基地", "项目", "园区", "产业园", "平台", "工程"))
 # a stock code with its market's letters (SZ.002718, HK00700, sh600519), no name
 _LETTERED_CODE = regex.compile(r"[A-Za-z]{1,6}[.:\-]?\d{4,6}(?:\.[A-Za-z]{1,4})?")
 # a date at the end of a would-be name: 中华民国三十五年(1946), 民國38年(1949) gloss a year, no stock code
@@ -1760,8 +1762,8 @@ class EntityMatcher:
         if i + 1 < len(tokens):
             nxt = tokens[i + 1][0]
             if (nxt in self.merge_suffixes or nxt in self.company_word_set or nxt in self.trade
-                    or (_HAN.match(nxt) and self.freq(suffix + nxt) > 0) or nxt in _UNIT_CHARS):
-                return None  # the name goes on (泓远国际|证券, 医疗|器械, 改革委工业|司: a department)
+                    or (_HAN.match(nxt) and self.freq(suffix + nxt) > 0) or nxt in _UNIT_CHARS or nxt in _SITE_WORDS):
+                return None  # the name goes on (泓远国际|证券, 医疗|器械, 改革委工业|司, 冷链物流|中心: a site)
         return start
 
     def _rare_split(self, a: str, b: str) -> bool:

@@ -326,6 +326,13 @@ def test_a_stock_code_in_brackets_is_no_alias(match):
         assert [t for t, *_ in match(text, [(0, 4, "ORG")])] == ["星河动力"], code
 
 
+def test_a_registered_name_takes_the_norm_of_its_head_found_in_another_sentence(match):
+    text = "宏硕精密工业股份有限公司(6789)今日召开法说会。宏硕精密董事长王志远表示,营收可望成长。"
+    got = match(text, [("宏硕精密工业股份有限公司", "ORG"), ("宏硕精密", "ORG")])
+    assert [(t, n) for t, lab, n, *_ in got if lab == "ORG"] == [("宏硕精密工业股份有限公司", "宏硕精密"),
+                                                                ("宏硕精密", "宏硕精密")]
+
+
 def test_a_registered_name_takes_the_norm_of_the_short_name_defined_after_it(match):
     text = "嘉兴鼎泰宏图股份有限公司(以下简称“鼎泰宏图”)今日公告。鼎泰宏图主营新材料。"
     got = match(text, [(0, 12, "ORG")])  # the model found neither short name

@@ -2076,6 +2076,13 @@ class EntityMatcher:
             if same:
                 renorm[name] = max(same, key=lambda m: m.end - m.start).fields["norm"]
                 continue
+            head = self._registered_head(name)
+            named = {text[m.start:m.end]: m for m in orgs if (m.end <= f.start or m.start >= f.end)
+                     and m.rule not in ("entity.gazetteer", "entity.listed")}
+            other = next((named[head[:n]] for n in range(len(head), 2, -1) if head[:n] in named), None)
+            if other is not None:  # 宏硕精密工业股份有限公司 ... 宏硕精密董事长: its head, found on its own elsewhere
+                renorm[name] = other.fields["norm"]
+                continue
             found = self._head_occurrences(text, f, chosen + added, tok_at)
             if found:
                 added += found
@@ -2093,12 +2100,15 @@ class EntityMatcher:
             out.append(m)
         return sorted(out, key=lambda m: m.start)
 
+    def _registered_head(self, name: str) -> str:
+        """A registered name without its legal form, its seat in brackets and the places before it."""
+        head = name[:-len(next(x for x in sorted(self.legal_forms, key=len, reverse=True) if name.endswith(x)))]
+        return self._after_places(_SEAT_END.sub("", head))
+
     def _head_occurrences(self, text: str, f: Mention, taken: list[Mention], tok_at) -> list[Mention]:
         """Mentions of a registered name's head (`_short_names`) elsewhere in the text, the longest head form
         that occurs: the name without its places and legal form, then its prefixes of three or more characters."""
-        name = text[f.start:f.end]
-        head = name[:-len(next(x for x in sorted(self.legal_forms, key=len, reverse=True) if name.endswith(x)))]
-        head = self._after_places(_SEAT_END.sub("", head))
+        head = self._registered_head(text[f.start:f.end])
         if len(head) < 3 or not _HAN.match(head):
             return []
         for n in range(len(head), 2, -1):

@@ -21,6 +21,7 @@ def entities(rule_entities):
     ("Scale AI创始人汪滔加入新公司。", "Scale AI"),             # a Chinese role after
     ("Cohere的联合创始人离职。", "Cohere"),                     # 的 and a role
     ("德国汽车零部件商Kessler Autoteile获得融资。", "Kessler Autoteile"),  # the kind of supplier it is
+    ("美资大行Pemberton Brothers下调其评级。", "Pemberton Brothers"),  # a big broker
     ("本轮由General Catalyst领投。", "General Catalyst"),
     ("Snowflake股价盘后大涨12%。", "Snowflake"),                # a share-price word
     ("xAI估值再创新高。", "xAI"),                               # a name written like xAI

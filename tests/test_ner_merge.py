@@ -964,6 +964,31 @@ def test_a_kind_of_supplier_before_a_name_is_no_part_of_it(match, text, model, w
     assert [(t, label) for t, label, *_ in match(text, model)] == want
 
 
+@pytest.mark.parametrize("text, model, want", [
+    # a kind made of common words and 商 or 厂, which the segmenter may glue to the name (物业管理|商嘉悦)
+    ("物业管理商嘉悦服务今日起招股。", [("物业管理商嘉悦服务", "ORG")], [("嘉悦服务", "ORG")]),
+    ("内房商深穗置业昨日宣布委任联席主席。", [("内房商深穗置业", "ORG")], [("深穗置业", "ORG")]),
+    ("纺织厂宏纱实业董座张永昌昨表示。", [("纺织厂", "ORG"), ("张永昌", "PERSON")],
+     [("宏纱实业", "ORG"), ("张永昌", "PERSON")]),
+    # not inside a name: 民生|商业银行, a place before 商 (中国商飞)
+    ("民生商业银行表示。", [("民生商业银行", "ORG")], [("民生商业银行", "ORG")]),
+])
+def test_a_kind_of_maker_in_common_words_before_a_name_is_no_part_of_it(match, text, model, want):
+    assert [(t, label) for t, label, *_ in match(text, model)] == want
+
+
+def test_hong_kong_and_taiwan_forms_of_roles_ratings_and_defined_terms(match):
+    got = match("联岳电子今日召开股东会,董座郑国弘表示订单能见度佳。", [("董座郑国弘", "PERSON")])
+    assert ("郑国弘", "PERSON") in [(t, lab) for t, lab, *_ in got]  # 董座, 总座: Taiwan's chairman and president
+    got = match("大行韦康证券首予朗峰地产「买入」评级。", [("首予朗峰地产", "ORG")])
+    assert ("朗峰地产", "ORG") in [(t, lab) for t, lab, *_ in got]  # 首予: a rating's first issue
+    text = "生物科技公司泽康医药(下称泽康)今日截止认购。"  # 下称 defines an alias as 简称 does: not 下称泽康
+    got = match(text, [("生物科技公司泽康医药", "ORG"), ("泽康", "PERSON")])
+    assert [(t, n) for t, lab, n, *_ in got if lab == "ORG"] == [("泽康医药", "泽康医药"), ("泽康", "泽康医药")]
+    got = match("港府与积金局今日公布新措施。", [("港府", "GPE")])
+    assert [(t, lab) for t, lab, *_ in got] == [("港府", "ORG"), ("积金局", "ORG")]
+
+
 def test_a_filing_role_the_segmenter_cut_apart_is_no_part_of_the_name(match):
     for text, model in (("要约人朗澄资本有限公司已提出要约。", None), ("要约人朗澄资本有限公司已提出要约。", [("人朗澄资本有限公司", "ORG")])):
         assert [t for t, lab, *_ in match(text, model) if lab == "ORG"] == ["朗澄资本有限公司"], model

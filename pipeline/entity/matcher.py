@@ -334,7 +334,7 @@ class EntityMatcher:
             r"\((?:(?:以下|下文|下)?(?:简称|称|合称)为?[:：]?\s?[“\"「『‘']?|[“\"「『‘'])"
             r"(?P<n>[\p{Han}A-Za-z][\p{Han}A-Za-z0-9·&\-]{1,15}?)[”\"」』’']?(?=\)|或|、|,|;)")
         self.paren_rx = rxcache.compile(
-            r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<abbr>(?:以下)?简称[:：]?)?"
+            r"(?P<a>[A-Za-z][A-Za-z0-9\-]{1,20}|\p{Han}{2,12})\((?P<abbr>(?:以下|下文|下)?(?:简称|称)[:：]?)?"
             r"(?P<b>[A-Za-z][A-Za-z0-9&.\-]{1,20}(?: [A-Za-z0-9&][A-Za-z0-9&.\-]{0,20}){0,4}|\p{Han}{2,12})\)")
 
     # --------------------------------------------------------------------------------------------
@@ -638,9 +638,22 @@ class EntityMatcher:
             k = tok[2]
         kind = next((w for w in self.maker_kinds if text.startswith(w, k, e)), None)
         if kind is None:
-            return s
+            if k == s and e - s >= 3 and text[e - 1] in "商厂" and self._common(text[s:e - 1]):
+                return e  # 纺织厂, 面板厂: a kind of maker alone
+            return self._kind_lead(text, s, e)
         k += len(kind)
         return e if k == e else (k if e - k >= 2 else s)
+
+    def _kind_lead(self, text: str, s: int, e: int) -> int:
+        """Where a name begins after a kind of supplier or maker made of common words and 商 or 厂 (物业管理商,
+        内房商, 纺织厂: 内房|商深穗|置业, the segmenter glued 商 to the name), read off the text: 商 or 厂 two to five
+        characters in, after a word of the dictionary that is no place or name, starting no word with the
+        character after it (not 民生|商业银行, 中国商飞: a place), with two characters or more left; else `s`."""
+        for q in range(s + 2, min(s + 6, e - 2)):
+            if (text[q] in "商厂" and self._common(text[s:q]) and self.freq(text[q:q + 2]) == 0
+                    and _HAN.match(text[q + 1:e])):
+                return q + 1
+        return s
 
     def _after_rank(self, text: str, s: int, e: int, tok_at) -> int:
         """Where the name begins in an organisation read from a rank and a kind on (第四大投资银行|雷曼兄弟公司,
@@ -1593,7 +1606,7 @@ class EntityMatcher:
             return None  # places alone, or a legal form with no name
         if len(parts) == 1 and len(parts[0]) == 2 and self._common(parts[0]):
             return None  # one common word of two characters: 品牌, 项目
-        return e, pos
+        return self._kind_lead(text, e, pos), pos
 
     def _person(self, rule, text, s, e) -> Mention:
         return self._mention(rule, s, e, "PERSON", text[s:e], "person")
@@ -1714,6 +1727,7 @@ class EntityMatcher:
             k = self._country_before_company(text, start, e, tok_at)
             start = start if k is None else k  # 德国|克劳森集团: the country is a place of its own
             start = self._after_rank(text, start, e, tok_at)  # 第一大财阀|三星集团
+            start = self._kind_lead(text, start, e)  # 内房|商深穗|置业
             out.append(self._mention("entity.org_suffix", start, e, "ORG", text[start:e].replace(" ", ""), "company"))
         return out
 
@@ -2047,10 +2061,11 @@ class EntityMatcher:
                 held = by_span.get(defined)
                 if held is None:
                     crossing = [m for m in chosen + added if m.start < defined[1] and defined[0] < m.end]
-                    if not all(m.rule == "entity.model" and defined[0] <= m.start and m.end <= defined[1]
+                    if not all(m.rule == "entity.model" and f.end <= m.start and m.end <= defined[1]
                                for m in crossing):
                         continue
-                    # a model guess inside the defined name gives way to it (「華盛金融」 read as the person 華盛)
+                    # a model guess inside the brackets gives way to the defined name (「華盛金融」 read as the person
+                    # 華盛, 下稱澤康 read as one organisation)
                     gone = {id(m) for m in crossing}
                     chosen = [m for m in chosen if id(m) not in gone]
                     added = [m for m in added if id(m) not in gone]

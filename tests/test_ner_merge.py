@@ -977,6 +977,11 @@ def test_a_kind_of_maker_in_common_words_before_a_name_is_no_part_of_it(match, t
     assert [(t, label) for t, label, *_ in match(text, model)] == want
 
 
+def test_a_compound_surname_and_a_given_name_glued_to_said_after_a_title(match):
+    got = match("穗澜控股执行董事欧阳志恒称,集团正商讨重组。", None)  # 欧阳|志恒称
+    assert ("欧阳志恒", "PERSON") in [(t, lab) for t, lab, *_ in got]
+
+
 def test_hong_kong_and_taiwan_forms_of_roles_ratings_and_defined_terms(match):
     got = match("联岳电子今日召开股东会,董座郑国弘表示订单能见度佳。", [("董座郑国弘", "PERSON")])
     assert ("郑国弘", "PERSON") in [(t, lab) for t, lab, *_ in got]  # 董座, 总座: Taiwan's chairman and president

@@ -1458,6 +1458,8 @@ class EntityMatcher:
             if len(nxt[0]) == 2 and nxt[0][-1] in self.person_not_last:
                 return pos, nxt[2] - 1  # 余凯称 -> 余凯
             return pos, nxt[2]
+        if nxt and len(nxt[0]) == 3 and _HAN.match(nxt[0]) and nxt[0][-1] in self.person_not_last:
+            return pos, nxt[2] - 1  # 欧阳|志恒称 -> 欧阳志恒
         if pos + sl + 1 <= len(text) and _HAN.match(text[pos:pos + sl + 1]):
             return pos, pos + sl + 1
         return None

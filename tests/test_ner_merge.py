@@ -977,6 +977,13 @@ def test_a_kind_of_maker_in_common_words_before_a_name_is_no_part_of_it(match, t
     assert [(t, label) for t, label, *_ in match(text, model)] == want
 
 
+def test_a_place_and_a_kind_before_a_latin_name_describe_it_and_a_day_ends_a_short_name(match):
+    got = match("受让方为新加坡基金Harborview Capital。", None)
+    assert [(t, lab) for t, lab, *_ in got] == [("新加坡", "GPE"), ("Harborview Capital", "ORG")]
+    got = match("宏硕精密今日股价以512元作收。", None)  # not 宏硕精密今日 (the model's, if anyone's, is 宏硕精密)
+    assert "宏硕精密今日" not in [t for t, *_ in got]
+
+
 def test_a_compound_surname_and_a_given_name_glued_to_said_after_a_title(match):
     got = match("穗澜控股执行董事欧阳志恒称,集团正商讨重组。", None)  # 欧阳|志恒称
     assert ("欧阳志恒", "PERSON") in [(t, lab) for t, lab, *_ in got]

@@ -79,6 +79,7 @@ from pipeline.mention import Mention, select_longest
 from pipeline.wordscan import WordScan
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
+_LATIN_LETTER = regex.compile(r"[A-Za-z]")
 _LETTER = regex.compile(r"[A-Za-z]")
 _SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a company's name
 _SEAT_END = regex.compile(r"\(\p{Han}{2,4}\)$")
@@ -1720,6 +1721,8 @@ class EntityMatcher:
             if (suffix in self.industry and all(p in self.places or p in self._dict_places() for p in parts)
                     and not self.role_rx.match(text, e)):
                 continue  # 中国汽车, 美国娱乐: a place's industry (山东航空副董事长 is a company: a role is held in one)
+            if not strong and all(p in self.places for p in parts) and _LATIN_LETTER.match(text, e):
+                continue  # 新加坡基金|Harborview Capital: a place and a kind, describing the Latin name after them
             before_suffix = tokens[suffix_at - 1][0] if suffix_at > 0 else ""
             if (e - start - len(suffix) < 2 or e - start > 18 + bracket_chars
                     or (text[e - len(suffix) - 1] in self.not_after_head
@@ -1841,7 +1844,8 @@ class EntityMatcher:
             while pos < e and pos in tok_at:
                 words.append(tok_at[pos][0])
                 pos = tok_at[pos][2]
-            if words and (words[0] in self.org_cut_before or any(w in self.move_words for w in words)):
+            if words and (words[0] in self.org_cut_before or any(w in self.move_words for w in words)
+                          or any(w in self.org_cut_before for w in words[1:])):  # 宏硕精密|今日|股价: a day ends it
                 continue  # 盘中一度触及涨停, 带动公司股价: a time word first, or a word of market commentary
             if any(guessed[s:e]):
                 # the model's person or place at the start of a listed name the list and its cue make a company

@@ -959,12 +959,6 @@ def test_a_plant_or_site_is_no_organisation(match, text, model, want):
     ("地产商港信置业公布,出售一幢商业大厦。", [("地产商港信置业", "ORG")], [("港信置业", "ORG")]),
     ("美国软体商Trelliant宣布收购。", [("美国软体商Trelliant", "ORG")], [("美国", "GPE"), ("Trelliant", "ORG")]),
     ("晟丰生技与日本药厂签订授权合约。", [("日本药厂", "ORG")], [("晟丰生技", "ORG"), ("日本", "GPE")]),
-])
-def test_a_kind_of_supplier_before_a_name_is_no_part_of_it(match, text, model, want):
-    assert [(t, label) for t, label, *_ in match(text, model)] == want
-
-
-@pytest.mark.parametrize("text, model, want", [
     # a kind made of common words and 商 or 厂, which the segmenter may glue to the name (物业管理|商嘉悦)
     ("物业管理商嘉悦服务今日起招股。", [("物业管理商嘉悦服务", "ORG")], [("嘉悦服务", "ORG")]),
     ("内房商深穗置业昨日宣布委任联席主席。", [("内房商深穗置业", "ORG")], [("深穗置业", "ORG")]),
@@ -973,7 +967,7 @@ def test_a_kind_of_supplier_before_a_name_is_no_part_of_it(match, text, model, w
     # not inside a name: 民生|商业银行, a place before 商 (中国商飞)
     ("民生商业银行表示。", [("民生商业银行", "ORG")], [("民生商业银行", "ORG")]),
 ])
-def test_a_kind_of_maker_in_common_words_before_a_name_is_no_part_of_it(match, text, model, want):
+def test_a_kind_of_supplier_before_a_name_is_no_part_of_it(match, text, model, want):
     assert [(t, label) for t, label, *_ in match(text, model)] == want
 
 

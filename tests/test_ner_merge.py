@@ -978,6 +978,25 @@ def test_a_place_and_a_kind_before_a_latin_name_describe_it_and_a_day_ends_a_sho
     assert "宏硕精密今日" not in [t for t, *_ in got]
 
 
+def test_filing_forms_roles_organs_and_defined_terms(match):
+    def orgs(text, model=None):
+        return [(t, n) for t, lab, n, *_ in match(text, model) if lab == "ORG"]
+
+    # a role in the deal and a subsidiary's kind start no name, cut apart or not (关联方, 全资|附属|公司)
+    assert orgs("公司拟与关联方苏州铖拓控股集团有限公司签订合同。") == [("苏州铖拓控股集团有限公司", "苏州铖拓控股集团有限公司")]
+    text = "本公司之全资附属公司汇晟投资(香港)有限公司(作为买方)与卖方订立买卖协议。"
+    assert orgs(text, [("之全资附属公司汇晟投资(香港)有限公司", "ORG")]) == [
+        ("汇晟投资(香港)有限公司", "汇晟投资(香港)有限公司")]  # and (作为买方) is its role, no alias
+    # a company's organ alone before a title, a function word and a kind of firm are no organisation
+    assert orgs("会议由监事会主席傅晓东女士召集。") == []
+    assert orgs("因会计师事务所内部组织调整,签字会计师更换。", [("因会计师事务所", "ORG")]) == []
+    # a registered name with its seat takes the short name defined for it; 故 ("so") is no part of a name
+    text = "间接全资附属公司晋隆实业(深圳)有限公司(「晋隆深圳」)作为借款人订立贷款协议。"
+    assert orgs(text) == [("晋隆实业(深圳)有限公司", "晋隆深圳"), ("晋隆深圳", "晋隆深圳")]
+    text = "伟盛发展有限公司(「伟盛发展」)由其全资拥有,故伟盛发展为本公司之关连人士。"
+    assert [t for t, _ in orgs(text)] == ["伟盛发展有限公司", "伟盛发展", "伟盛发展"]
+
+
 def test_a_compound_surname_and_a_given_name_glued_to_said_after_a_title(match):
     got = match("穗澜控股执行董事欧阳志恒称,集团正商讨重组。", None)  # 欧阳|志恒称
     assert ("欧阳志恒", "PERSON") in [(t, lab) for t, lab, *_ in got]

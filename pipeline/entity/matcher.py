@@ -138,7 +138,7 @@ _LIST_SEPARATORS = ("、", "和", "与", "及", "以及", "/", " 和 ", " 与 ",
 # a preposition or conjunction the segmenter glues to the word before a name (要约|人为|汇信资本有限公司)
 _GLUED_STOPS = frozenset("为于与和及由在向对将从把被给以")
 # a former / preposition character the segmenter glues to an unknown name after it (前宁澜|银行, 据恒越|精工, 诉天衡|置业)
-_GLUED_PREFIXES = frozenset("前原据为在与和向对将从由被把给及让使经于诉")
+_GLUED_PREFIXES = frozenset("前原据为在与和向对将从由被把给及让使经于诉故")
 # characters the segmenter glues to the front of an unknown name (后鹭川精密, 的钰翔科技, 厂讯嵘科技, 之核数师为…,
 # a sector's 股 before a company: 光伏股|宝馨科技)
 _GLUED_LEAD = _GLUED_PREFIXES | frozenset("的之后厂商企股")
@@ -226,6 +226,7 @@ class EntityMatcher:
         # a branch named by the places after its organisation: the longest unit first (分行营业部 before 分行)
         self.branch_units = tuple(sorted(e.org_branch_units, key=len, reverse=True))
         self.org_cut_after = frozenset(e.model_org_cut_after)
+        self.long_cut_words = tuple(w for w in e.model_org_cut_after if len(w) >= 4)  # 全资附属公司
         self.filing_roles = tuple(w for w in e.model_org_cut_after if len(w) >= 3 and w.endswith("人"))  # 要约人
         self.org_cut_before = frozenset(e.model_org_cut_before)
         self.org_adverbs = frozenset(e.model_org_adverbs)
@@ -503,6 +504,9 @@ class EntityMatcher:
                 s += 1  # 要约|人朗澄资本: the 人 of a filing role (要约人, 申请人) glued to the name after it
             if label == "ORG" and text[s:e] in self.org_organs:
                 continue  # 董事会: a company's organ, no name
+            if label == "ORG" and e - s >= 4 and (text[s] in _GLUED_PREFIXES or text[s] == "因") and self._only_suffixes(
+                    text[s + 1:e]):
+                continue  # 因|会计师事务所: a function word and a kind of firm, no name
             if (label == "ORG" and text[s:e] not in self.known_aliases and any(w in text[s:e] for w in self.market_words)
                     and not text[s:e].endswith(self.company_endings)):
                 continue  # 沪铜主力合约夜盘: a market's words
@@ -970,6 +974,9 @@ class EntityMatcher:
                 break
             if tok[0] in self.org_cut_after and tok[2] < e - 1:
                 cut = tok[2]
+            elif (k := max((pos + len(w) for w in self.long_cut_words if text.startswith(w, pos, e)),
+                           default=0)) and e - k >= 2:
+                cut = k  # 全资|附属|公司|汇晟投资: a cut word the segmenter split
             elif tok[0][0] == "股" and len(tok[0]) >= 2 and pos - s >= 2 and e - pos >= 3 and self.freq(tok[0]) == 0:
                 cut = pos + 1  # 锂电|股璟|澜|科技: the sector's 股, which the segmenter glued to the unknown name after it
             pos = tok[2]
@@ -1522,6 +1529,7 @@ class EntityMatcher:
                 if (2 <= e - s <= 8 and all(_HAN.match(w) and w not in self.org_stop and w not in self.generic_heads
                                             and not self.title_rx.fullmatch(w) for w, _, _ in parts)
                         and parts[-1][0][-1] not in self.person_not_last and parts[-1][0][-1] != "于"  # 罗欣于|近日
+                        and not any(len(w) > 1 and w[-1] in _GLUED_STOPS for w, _, _ in parts)  # 未于|规定|期限内
                         and not all(self._common(w) for w, _, _ in parts)
                         and not (source and e - s <= 3 and self._surname_len("".join(w for w, _, _ in parts), 0))):
                     out.append(self._mention("entity.described", s, e, "ORG", "".join(w for w, _, _ in parts), None))
@@ -1601,6 +1609,8 @@ class EntityMatcher:
         if len(parts) >= 2 and parts[-1] in self.org_organs:
             pos -= len(parts[-1])  # 星晋地产董事局|主席: the company's board is no organisation of its own
             parts = parts[:-1]
+        elif parts and all(p in self.org_organs for p in parts):
+            return None  # 监事会|主席: a company's organ alone
         if not parts or not 2 <= pos - e <= 10:
             return None
         if any(p in self.generic_heads or p in self.title_org_not or self.title_rx.fullmatch(p) for p in parts):
@@ -2015,8 +2025,8 @@ class EntityMatcher:
         for m in self.paren_rx.finditer(text):
             a0, a1 = m.span("a")
             b = m.span("b")
-            if m.group("b") in self.legal_brackets:
-                continue  # 立信会计师事务所(特殊普通合伙): a partnership's form, no other name
+            if m.group("b") in self.legal_brackets or m.group("b").startswith("作为"):
+                continue  # 立信会计师事务所(特殊普通合伙): a partnership's form; (作为买方): its role, no other name
             if _LETTERED_CODE.fullmatch(m.group("b")):
                 continue  # 瀚澄新材(SZ.002718): a stock code with its market's letters, no other name
             before = by_end.get(a1)  # a known name ends right at "("
@@ -2051,7 +2061,8 @@ class EntityMatcher:
         orgs = [m for m in chosen if m.fields["label"] == "ORG"]
         full = [m for m in orgs if text.endswith(self.legal_forms, m.start, m.end)
                 and m.fields["norm"] == text[m.start:m.end].replace(" ", "")
-                and not _SEAT.search(text, m.start, m.end)]  # 岷丰新材(江西)有限公司: a company of its own
+                and (not _SEAT.search(text, m.start, m.end)  # 岷丰新材(江西)有限公司: a company of its own,
+                     or self._defined_after(text, m.end, text[m.start:m.end]) is not None)]  # unless one is defined
         if not full:
             return chosen
         by_span = {(m.start, m.end): m for m in chosen}
@@ -2067,9 +2078,10 @@ class EntityMatcher:
                 held = by_span.get(defined)
                 if held is None:
                     crossing = [m for m in chosen + added if m.start < defined[1] and defined[0] < m.end]
-                    if not all(m.rule == "entity.model" and f.end <= m.start and m.end <= defined[1]
-                               for m in crossing):
-                        continue
+                    if not all((m.rule == "entity.model" or (m.fields["label"] == "GPE" and m.end - m.start
+                                                             < defined[1] - defined[0]))
+                               and f.end <= m.start and m.end <= defined[1] for m in crossing):
+                        continue  # (a place inside the defined name gives way too: 「晋隆深圳」)
                     # a model guess inside the brackets gives way to the defined name (「華盛金融」 read as the person
                     # 華盛, 下稱澤康 read as one organisation)
                     gone = {id(m) for m in crossing}

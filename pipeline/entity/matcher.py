@@ -504,8 +504,8 @@ class EntityMatcher:
                 s += 1  # 要约|人朗澄资本: the 人 of a filing role (要约人, 申请人) glued to the name after it
             if label == "ORG" and text[s:e] in self.org_organs:
                 continue  # 董事会: a company's organ, no name
-            if label == "ORG" and e - s >= 4 and (text[s] in _GLUED_PREFIXES or text[s] == "因") and self._only_suffixes(
-                    text[s + 1:e]):
+            if (label == "ORG" and e - s >= 4 and (text[s] in _GLUED_PREFIXES or text[s] == "因")
+                    and self._only_suffixes(text[s + 1:e])):
                 continue  # 因|会计师事务所: a function word and a kind of firm, no name
             if (label == "ORG" and text[s:e] not in self.known_aliases and any(w in text[s:e] for w in self.market_words)
                     and not text[s:e].endswith(self.company_endings)):
@@ -639,7 +639,8 @@ class EntityMatcher:
         after the kind; `e` where nothing follows it, `s` where the span begins with no such kind. The segmenter may
         have cut the kind word apart (地产|商港|信), so it is read off the text."""
         k = s
-        while (tok := tok_at.get(k)) is not None and tok[2] < e and (tok[0] in self.places or tok[0] in self._dict_places()):
+        while ((tok := tok_at.get(k)) is not None and tok[2] < e
+               and (tok[0] in self.places or tok[0] in self._dict_places())):
             k = tok[2]
         kind = next((w for w in self.maker_kinds if text.startswith(w, k, e)), None)
         if kind is None:
@@ -978,7 +979,7 @@ class EntityMatcher:
                            default=0)) and e - k >= 2:
                 cut = k  # 全资|附属|公司|汇晟投资: a cut word the segmenter split
             elif tok[0][0] == "股" and len(tok[0]) >= 2 and pos - s >= 2 and e - pos >= 3 and self.freq(tok[0]) == 0:
-                cut = pos + 1  # 锂电|股璟|澜|科技: the sector's 股, which the segmenter glued to the unknown name after it
+                cut = pos + 1  # 锂电|股璟|澜|科技: the sector's 股, glued by the segmenter to the unknown name after it
             pos = tok[2]
         return (cut if cut is not None else s), e, label
 
@@ -1273,7 +1274,8 @@ class EntityMatcher:
                 continue  # 暂停A, 维生素A: a class or a vitamin; 特力A: heading a line, 深纺织A(000045) with its code
             name, head = text[start:stop], text[start:e]
             if (len(head) < 2 or head in self.generic_heads or head in self.generic_nouns or head in self.org_stop
-                    or head in self.latin_not_names or any(w in head for w in self.index_words) or _DATE_END.search(head)
+                    or head in self.latin_not_names or any(w in head for w in self.index_words)
+                    or _DATE_END.search(head)
                     or self._market_word(head) or (self._common(head) and self.freq(head) > 1000)):
                 continue
             done.add(stop)

@@ -68,9 +68,14 @@ class Resources:
                              "(--resources rules)")
         return cls(config["lexicon"], config["segmenter_words"], str(folder))
 
+    @functools.cached_property
+    def segmenter(self):
+        """The jieba segmenter with these words (built once: a training run cuts tens of thousands of sentences)."""
+        return _pinned_segmenter(tuple(self.words))
+
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
         """(word, start, end) triples from the jieba segmenter with these words."""
-        return _pinned_segmenter(tuple(self.words)).tokens(text)
+        return self.segmenter.tokens(text)
 
 
 def lexicon() -> dict:

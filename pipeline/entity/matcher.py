@@ -79,7 +79,6 @@ from pipeline.mention import Mention, select_longest
 from pipeline.wordscan import WordScan
 
 _LATIN = regex.compile(r"[A-Za-z0-9]")
-_LATIN_LETTER = regex.compile(r"[A-Za-z]")
 _LETTER = regex.compile(r"[A-Za-z]")
 _SEAT = regex.compile(r"\(\p{Han}{2,4}\)")  # (集团), (上海) inside a company's name
 _SEAT_END = regex.compile(r"\(\p{Han}{2,4}\)$")
@@ -122,9 +121,9 @@ _UNIT_CHARS = frozenset("司局处部厅署科室所院")
 _SITE_WORDS = frozenset(("中心", "基地", "项目", "园区", "产业园", "平台", "工程"))
 # a stock code with its market's letters (SZ.002718, HK00700, sh600519), no name
 _LETTERED_CODE = regex.compile(r"[A-Za-z]{1,6}[.:\-]?\d{4,6}(?:\.[A-Za-z]{1,4})?")
-# a date at the end of a would-be name: 中华民国三十五年(1946), 民國38年(1949) gloss a year, no stock code
 # the end of a number: a span that starts right after one inside its unit (17.26亿|元竞得公司) is no name
 _NUMERAL_END = regex.compile(r"[\d〇零一二三四五六七八九十百千万亿两](?:[万亿])?$")
+# a date at the end of a would-be name: 中华民国三十五年(1946), 民國38年(1949) gloss a year, no stock code
 _DATE_END = regex.compile(r"[〇零一二三四五六七八九十百千两\d]+[年月日]$")
 _LATIN_NAME_START = regex.compile(r"[A-Z]|[a-z][A-Z]")  # Mistral, xAI, eBay; not bwin
 _DIGIT_OR_DASH = regex.compile(r"\d|-$")
@@ -1733,7 +1732,7 @@ class EntityMatcher:
             if (suffix in self.industry and all(p in self.places or p in self._dict_places() for p in parts)
                     and not self.role_rx.match(text, e)):
                 continue  # 中国汽车, 美国娱乐: a place's industry (山东航空副董事长 is a company: a role is held in one)
-            if not strong and all(p in self.places for p in parts) and _LATIN_LETTER.match(text, e):
+            if not strong and all(p in self.places for p in parts) and _LETTER.match(text, e):
                 continue  # 新加坡基金|Harborview Capital: a place and a kind, describing the Latin name after them
             before_suffix = tokens[suffix_at - 1][0] if suffix_at > 0 else ""
             if (e - start - len(suffix) < 2 or e - start > 18 + bracket_chars
@@ -1856,9 +1855,8 @@ class EntityMatcher:
             while pos < e and pos in tok_at:
                 words.append(tok_at[pos][0])
                 pos = tok_at[pos][2]
-            if words and (words[0] in self.org_cut_before or any(w in self.move_words for w in words)
-                          or any(w in self.org_cut_before for w in words[1:])):  # 宏硕精密|今日|股价: a day ends it
-                continue  # 盘中一度触及涨停, 带动公司股价: a time word first, or a word of market commentary
+            if any(w in self.org_cut_before or w in self.move_words for w in words):
+                continue  # 盘中一度触及涨停, 带动公司股价, 宏硕精密|今日|股价: a time word, or market commentary
             if any(guessed[s:e]):
                 # the model's person or place at the start of a listed name the list and its cue make a company
                 # (柏川 in 柏川医疗、恒越精工跌逾5%); not one that is the whole name or runs past it
